@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+const booleanFromEnv = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const positiveInt = (fallback: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(fallback);
+
+const hostPort = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/, 'expected host:port, like 127.0.0.1:7233');
+
+/** Every setting the api and worker read, in one place; both processes validate it once at boot. */
+export const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/, error: 'expected a postgres:// URL' })
+    .default('postgres://postgres@127.0.0.1:5432/halo_sync'),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().trim().min(1).default('halo-sync'),
+  TEMPORAL_UI_URL: z.url({ protocol: /^https?$/ }).default('http://127.0.0.1:8233'),
+  ENCRYPTION_KEY: z.string().trim().optional(),
+  ALLOW_PRIVATE_HALO_URLS: booleanFromEnv,
+  DATA_DIR: z.string().trim().min(1).default(join(projectRoot, '.data')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HALO_TIMEOUT_MS: positiveInt(30_000, 600_000),
+  HALO_PAGE_SIZE: positiveInt(100, 1000),
+  SYNC_PAGE_CONCURRENCY: positiveInt(4, 64),
+  SYNC_MAX_PAGES_PER_RUN: positiveInt(500, 5000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
+  DB_POOL_MAX: positiveInt(10, 200),
+});
+
+export type Env = z.infer<typeof envSchema>;
+export type Config = Omit<Env, 'ENCRYPTION_KEY'> & { ENCRYPTION_KEY: string };
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment; the message names each bad variable and never echoes a value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * Local runs need no setup: when ENCRYPTION_KEY is unset a key is generated once and kept in the data
+ * folder (git-ignored). Production sets ENCRYPTION_KEY explicitly.
+ */
+export function resolveEncryptionKey(env: Env): string {
+  if (env.ENCRYPTION_KEY) return env.ENCRYPTION_KEY;
+  const file = join(env.DATA_DIR, 'encryption-key');
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  try {
+    writeFileSync(file, randomBytes(32).toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const env = parseEnv(source);
+  return { ...env, ENCRYPTION_KEY: resolveEncryptionKey(env) };
+}

@@ -1,0 +1,103 @@
+// `npm start`: migrates, starts Temporal's dev server (unless TEMPORAL_ADDRESS is set), the worker and the
+// API, prints where to look, and stops everything it started on Ctrl-C.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../config/env';
+import { temporalCliPath } from '../config/tools';
+import { createAccount, findAccountByApiKey } from '../db/accounts-repository';
+import { createDatabase } from '../db/client';
+import { migrateDatabase } from '../db/migrate';
+import { httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
+
+const config = loadConfig();
+let temporal: Child | null = null;
+const children: Child[] = [];
+let stopping = false;
+
+async function stopAll(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    console.error('\n[start] stopping…');
+    // API and worker first, so nothing talks to Temporal while it goes down.
+    await Promise.all(children.map((c) => c.stop()));
+    if (temporal) await temporal.stop();
+  }
+  process.exit(code);
+}
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function localApiKey(): Promise<string> {
+  const file = join(config.DATA_DIR, 'local-account.json');
+  const database = createDatabase(config.DATABASE_URL, { max: 1 });
+  try {
+    if (existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as { apiKey?: string };
+      if (saved.apiKey && (await findAccountByApiKey(database.db, saved.apiKey))) return saved.apiKey;
+    }
+    const created = await createAccount(database.db, 'Local');
+    writeFileSync(file, JSON.stringify(created) + '\n', { mode: 0o600 });
+    return created.apiKey;
+  } finally {
+    await database.close();
+  }
+}
+
+await migrateDatabase(config.DATABASE_URL);
+const apiKey = await localApiKey();
+
+const env: NodeJS.ProcessEnv = { ...process.env, ENCRYPTION_KEY: config.ENCRYPTION_KEY };
+let temporalUi = config.TEMPORAL_UI_URL;
+if (!process.env.TEMPORAL_ADDRESS) {
+  const [host, port] = ['127.0.0.1', 7233];
+  if (await portOpen(host, port)) {
+    console.error(`[start] a Temporal server already answers on ${host}:${port}; using it`);
+  } else {
+    temporal = startChild('temporal', temporalCliPath, [
+      'server',
+      'start-dev',
+      '--ip',
+      host,
+      '--port',
+      String(port),
+      '--ui-port',
+      '8233',
+      '--db-filename',
+      join(config.DATA_DIR, 'temporal.db'),
+      '--namespace',
+      config.TEMPORAL_NAMESPACE,
+      '--log-level',
+      'warn',
+    ]);
+    await waitFor('the Temporal dev server', () => portOpen(host, port), 60_000);
+  }
+  env.TEMPORAL_ADDRESS = `${host}:${port}`;
+  temporalUi = 'http://127.0.0.1:8233';
+  env.TEMPORAL_UI_URL = temporalUi;
+}
+
+children.push(startTsChild('worker', 'worker/main.ts', { env }));
+const api = startTsChild('api', 'api/server.ts', { env });
+children.push(api);
+for (const child of children) {
+  void child.exited.then((code) => {
+    if (!stopping) {
+      console.error(`[start] ${child.name} exited (${code}); stopping the rest`);
+      void stopAll(1);
+    }
+  });
+}
+
+const apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
+await waitFor('the API', () => httpOk(`${apiUrl}/healthz`), 60_000);
+console.log(`
+Halo asset sync is running.
+
+  API          ${apiUrl}
+  Temporal UI  ${temporalUi}
+  API key      ${apiKey}   (local account "Local"; kept in ${join(config.DATA_DIR, 'local-account.json')})
+
+  Try:  curl -H "Authorization: Bearer ${apiKey}" ${apiUrl}/v1/integrations
+
+Press Ctrl-C to stop.
+`);
