@@ -1,0 +1,78 @@
+import { and, asc, eq, getTableColumns } from 'drizzle-orm';
+import type { Executor } from './client';
+import { isUuid } from './ids';
+import { integrations, type Integration } from './schema/index';
+
+export interface IntegrationSettings {
+  resourceServerUrl: string;
+  authServerUrl: string;
+  tenant: string;
+  clientId: string;
+}
+
+/** An integration as the API may show it: everything but the encrypted secret. */
+export type IntegrationSummary = Omit<Integration, 'clientSecretEnc'>;
+/** The name api/ uses for what account-scoped reads return. */
+export type IntegrationRow = IntegrationSummary;
+
+export interface NewIntegrationInput {
+  /** Chosen by the caller because it is the AAD the secret was encrypted with. */
+  id: string;
+  accountId: string;
+  settings: IntegrationSettings;
+  clientSecretEnc: string;
+  clientSecretLast4: string;
+}
+
+const { clientSecretEnc: _secret, ...summaryColumns } = getTableColumns(integrations);
+
+export async function insertIntegration(
+  db: Executor,
+  input: NewIntegrationInput,
+): Promise<IntegrationSummary> {
+  const [row] = await db
+    .insert(integrations)
+    .values({
+      id: input.id,
+      accountId: input.accountId,
+      resourceServerUrl: input.settings.resourceServerUrl,
+      authServerUrl: input.settings.authServerUrl,
+      tenant: input.settings.tenant,
+      clientId: input.settings.clientId,
+      clientSecretEnc: input.clientSecretEnc,
+      clientSecretLast4: input.clientSecretLast4,
+    })
+    .returning(summaryColumns);
+  if (!row) throw new Error('Inserting the integration returned no row');
+  return row;
+}
+
+/** Account-scoped: another account's integration reads as missing. */
+export async function findIntegration(
+  db: Executor,
+  accountId: string,
+  id: string,
+): Promise<IntegrationSummary | null> {
+  if (!isUuid(id) || !isUuid(accountId)) return null;
+  const [row] = await db
+    .select(summaryColumns)
+    .from(integrations)
+    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** For activities, which hold only the integration id; includes the encrypted secret. */
+export async function findIntegrationById(db: Executor, id: string): Promise<Integration | null> {
+  if (!isUuid(id)) return null;
+  const [row] = await db.select().from(integrations).where(eq(integrations.id, id)).limit(1);
+  return row ?? null;
+}
+
+export async function listIntegrations(db: Executor, accountId: string): Promise<IntegrationSummary[]> {
+  return db
+    .select(summaryColumns)
+    .from(integrations)
+    .where(eq(integrations.accountId, accountId))
+    .orderBy(asc(integrations.createdAt), asc(integrations.id));
+}

@@ -1,0 +1,307 @@
+import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
+import type { HaloKind, RecordOfKind } from '../halo/records';
+import type { Executor } from './client';
+import { toJsonbText } from './jsonb-text';
+import {
+  customers,
+  hardwareAssets,
+  integrations,
+  softwareAssets,
+  type Customer,
+  type HardwareAsset,
+  type SoftwareAsset,
+} from './schema/index';
+
+export const recordTableOf = {
+  customers,
+  hardware: hardwareAssets,
+  software: softwareAssets,
+} as const satisfies Record<HaloKind, PgTable>;
+
+export interface RowOfKind {
+  customers: Customer;
+  hardware: HardwareAsset;
+  software: SoftwareAsset;
+}
+
+type Columns<K extends HaloKind> = (typeof recordTableOf)[K]['_']['columns'];
+
+/**
+ * The record fields written to typed columns. Every field of the record type must be listed and be a column
+ * of the same name, which the compiler checks; the runtime list then drives the SQL below.
+ */
+type FieldList<K extends HaloKind> = {
+  [F in keyof RecordOfKind[K]]-?: F extends keyof Columns<K> ? true : never;
+};
+
+const fieldsOf: { [K in HaloKind]: FieldList<K> } = {
+  customers: { haloId: true, name: true, toplevelId: true, toplevelName: true, inactive: true, raw: true },
+  hardware: {
+    haloId: true,
+    inventoryNumber: true,
+    keyField: true,
+    keyField2: true,
+    keyField3: true,
+    customerHaloId: true,
+    customerName: true,
+    siteId: true,
+    siteName: true,
+    assetTypeId: true,
+    assetTypeName: true,
+    statusId: true,
+    statusName: true,
+    inactive: true,
+    username: true,
+    warrantyStart: true,
+    warrantyEnd: true,
+    purchaseDate: true,
+    raw: true,
+  },
+  software: {
+    haloId: true,
+    name: true,
+    type: true,
+    manufacturer: true,
+    vendor: true,
+    customerHaloId: true,
+    siteId: true,
+    licenceCount: true,
+    licencesInUse: true,
+    productSku: true,
+    status: true,
+    inactive: true,
+    startDate: true,
+    endDate: true,
+    raw: true,
+  },
+};
+
+/** Text columns that `q` searches. */
+const searchColumnsOf: { [K in HaloKind]: PgColumn[] } = {
+  customers: [customers.name, customers.toplevelName],
+  hardware: [
+    hardwareAssets.inventoryNumber,
+    hardwareAssets.keyField,
+    hardwareAssets.keyField2,
+    hardwareAssets.keyField3,
+    hardwareAssets.customerName,
+    hardwareAssets.siteName,
+    hardwareAssets.assetTypeName,
+    hardwareAssets.statusName,
+    hardwareAssets.username,
+  ],
+  software: [
+    softwareAssets.name,
+    softwareAssets.type,
+    softwareAssets.manufacturer,
+    softwareAssets.vendor,
+    softwareAssets.productSku,
+    softwareAssets.status,
+  ],
+};
+
+interface Field {
+  key: string;
+  column: string;
+}
+
+interface UpsertPlan {
+  fields: Field[];
+  statement(batch: string, integrationId: string, seenBySyncId: string | null): SQL;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+function planUpsert<K extends HaloKind>(kind: K): UpsertPlan {
+  const table = recordTableOf[kind];
+  const columns: Record<string, PgColumn> = getTableColumns(table);
+  const fields = Object.keys(fieldsOf[kind]).map((key) => {
+    const column = columns[key];
+    if (!column) throw new Error(`${kind}: record field ${key} has no column`);
+    return { key, column: column.name, type: column.getSQLType() };
+  });
+  const recordset = sql.raw(fields.map((f) => `${quote(f.column)} ${f.type}`).join(', '));
+  const names = sql.raw(fields.map((f) => quote(f.column)).join(', '));
+  const assignments = sql.raw(
+    fields
+      .filter((f) => f.column !== 'halo_id')
+      .map((f) => `${quote(f.column)} = excluded.${quote(f.column)}`)
+      .join(', '),
+  );
+  const changed = sql`t.content_hash is distinct from excluded.content_hash or t.deleted_at is not null`;
+
+  // One statement per batch. `old` reads the rows as they were before this statement (every CTE sees the same
+  // snapshot), which is what lets the final select tell an update from an unchanged row. The hash covers the
+  // typed fields as well as raw, so a change in how halo/ maps a record also reaches the typed columns.
+  return {
+    fields,
+    statement: (batch, integrationId, seenBySyncId) => sql`
+      with input as (
+        select md5(e::text) as content_hash, r.*
+        from jsonb_array_elements(${batch}::jsonb) as e
+        cross join lateral jsonb_to_record(e) as r(${recordset})
+      ),
+      old as (
+        select o.halo_id, o.content_hash, o.deleted_at
+        from ${table} as o
+        where o.integration_id = ${integrationId}::uuid and o.halo_id in (select halo_id from input)
+      ),
+      upserted as (
+        insert into ${table} as t (integration_id, last_seen_sync_id, content_hash, ${names})
+        select ${integrationId}::uuid, ${seenBySyncId}::uuid, content_hash, ${names} from input
+        on conflict (integration_id, halo_id) do update set
+          ${assignments},
+          content_hash = excluded.content_hash,
+          last_seen_sync_id = coalesce(excluded.last_seen_sync_id, t.last_seen_sync_id),
+          deleted_at = null,
+          updated_at = case when ${changed} then now() else t.updated_at end
+        -- An unchanged row is left alone (no new row version) unless a full sync must mark it seen.
+        where ${changed}
+           or (excluded.last_seen_sync_id is not null
+               and t.last_seen_sync_id is distinct from excluded.last_seen_sync_id)
+        returning t.halo_id, t.xmax = 0 as inserted, t.content_hash
+      )
+      select
+        count(*) filter (where u.inserted)::int as created,
+        count(*) filter (
+          where not u.inserted
+            and (o.halo_id is null or o.content_hash is distinct from u.content_hash or o.deleted_at is not null)
+        )::int as updated
+      from upserted as u
+      left join old as o on o.halo_id = u.halo_id
+    `,
+  };
+}
+
+const upsertPlanOf: Record<HaloKind, UpsertPlan> = {
+  customers: planUpsert('customers'),
+  hardware: planUpsert('hardware'),
+  software: planUpsert('software'),
+};
+
+export interface UpsertCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+/**
+ * Writes a batch of records of one kind in a single statement. A row whose content is unchanged is not
+ * rewritten, unless `seenBySyncId` is set (a full sync), and then only its last_seen_sync_id moves.
+ * Duplicate Halo ids in the batch collapse to the last one.
+ */
+export async function upsertRecords<K extends HaloKind>(
+  tx: Executor,
+  kind: K,
+  integrationId: string,
+  records: readonly RecordOfKind[K][],
+  opts: { seenBySyncId: string | null },
+): Promise<UpsertCounts> {
+  if (records.length === 0) return { created: 0, updated: 0, unchanged: 0 };
+  const plan = upsertPlanOf[kind];
+  const byId = new Map<number, Record<string, unknown>>();
+  for (const record of records) {
+    const source = record as unknown as Record<string, unknown>;
+    const element: Record<string, unknown> = {};
+    for (const f of plan.fields) element[f.column] = source[f.key];
+    byId.set(record.haloId, element);
+  }
+  const batch = toJsonbText([...byId.values()]);
+  const [row] = await tx.execute<{ created: number; updated: number }>(
+    plan.statement(batch, integrationId, opts.seenBySyncId),
+  );
+  const created = row?.created ?? 0;
+  const updated = row?.updated ?? 0;
+  return { created, updated, unchanged: byId.size - created - updated };
+}
+
+export interface ListRecordsOptions {
+  integrationId: string;
+  /** When given, an integration of another account yields no rows. */
+  accountId?: string;
+  /** Hardware and software: that customer's rows. Customers: that customer itself. */
+  customerHaloId?: number;
+  /** Case-insensitive substring over the kind's main text columns; `%` and `_` match themselves. */
+  q?: string;
+  includeDeleted?: boolean;
+  limit: number;
+  /** Keyset cursor: the last halo_id of the previous page. */
+  afterHaloId?: number;
+}
+
+/** Escapes LIKE's wildcards (and its escape character, backslash by default) so they match literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Rows in halo_id order, for keyset paging. */
+export async function listRecords<K extends HaloKind>(
+  db: Executor,
+  kind: K,
+  opts: ListRecordsOptions,
+): Promise<RowOfKind[K][]> {
+  const table = recordTableOf[kind];
+  const where: (SQL | undefined)[] = [eq(table.integrationId, opts.integrationId)];
+  if (opts.accountId !== undefined) {
+    where.push(
+      sql`exists (select 1 from ${integrations} where ${integrations.id} = ${table.integrationId} and ${integrations.accountId} = ${opts.accountId})`,
+    );
+  }
+  if (!opts.includeDeleted) where.push(isNull(table.deletedAt));
+  if (opts.customerHaloId !== undefined) {
+    where.push(
+      eq(
+        table === customers ? customers.haloId : (table as typeof hardwareAssets).customerHaloId,
+        opts.customerHaloId,
+      ),
+    );
+  }
+  if (opts.q !== undefined && opts.q !== '') {
+    const pattern = `%${escapeLike(opts.q)}%`;
+    where.push(or(...searchColumnsOf[kind].map((column) => ilike(column, pattern))));
+  }
+  if (opts.afterHaloId !== undefined) where.push(gt(table.haloId, opts.afterHaloId));
+
+  // The three tables differ only in their typed columns; the query is the same shape for each.
+  const rows = await db
+    .select()
+    .from(table as typeof hardwareAssets)
+    .where(and(...where))
+    .orderBy(asc(table.haloId))
+    .limit(opts.limit);
+  return rows as unknown as RowOfKind[K][];
+}
+
+/** Rows of a kind for an integration; soft-deleted rows only when asked. */
+export async function countRecords(
+  db: Executor,
+  kind: HaloKind,
+  integrationId: string,
+  opts: { includeDeleted?: boolean } = {},
+): Promise<number> {
+  const table = recordTableOf[kind];
+  const [row] = await db
+    .select({ n: count() })
+    .from(table as typeof hardwareAssets)
+    .where(
+      and(eq(table.integrationId, integrationId), opts.includeDeleted ? undefined : isNull(table.deletedAt)),
+    );
+  return row?.n ?? 0;
+}
+
+/** One row by its Halo id, soft-deleted or not. */
+export async function findRecord<K extends HaloKind>(
+  db: Executor,
+  kind: K,
+  integrationId: string,
+  haloId: number,
+): Promise<RowOfKind[K] | null> {
+  const table = recordTableOf[kind];
+  const [row] = await db
+    .select()
+    .from(table as typeof hardwareAssets)
+    .where(and(eq(table.integrationId, integrationId), eq(table.haloId, haloId)))
+    .limit(1);
+  return (row as unknown as RowOfKind[K] | undefined) ?? null;
+}

@@ -1,0 +1,41 @@
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import type { RawHaloRecord } from '../../halo/records';
+import { createdAt, deletedAt, instant, updatedAt } from './columns';
+import { integrations } from './integrations';
+
+export const hardwareAssets = pgTable(
+  'hardware_assets',
+  {
+    integrationId: uuid('integration_id')
+      .notNull()
+      .references(() => integrations.id, { onDelete: 'cascade' }),
+    haloId: integer('halo_id').notNull(),
+    inventoryNumber: text('inventory_number'),
+    keyField: text('key_field'),
+    keyField2: text('key_field2'),
+    keyField3: text('key_field3'),
+    customerHaloId: integer('customer_halo_id'),
+    customerName: text('customer_name'),
+    siteId: integer('site_id'),
+    siteName: text('site_name'),
+    assetTypeId: integer('asset_type_id'),
+    assetTypeName: text('asset_type_name'),
+    statusId: integer('status_id'),
+    statusName: text('status_name'),
+    inactive: boolean('inactive').notNull(),
+    username: text('username'),
+    warrantyStart: instant('warranty_start'),
+    warrantyEnd: instant('warranty_end'),
+    purchaseDate: instant('purchase_date'),
+    raw: jsonb('raw').$type<RawHaloRecord>().notNull(),
+    contentHash: text('content_hash').notNull(),
+    lastSeenSyncId: uuid('last_seen_sync_id'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: deletedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.haloId] }),
+    index('hardware_assets_customer_idx').on(t.integrationId, t.customerHaloId, t.haloId),
+  ],
+);

@@ -1,0 +1,21 @@
+import { accounts } from './accounts';
+import { customers } from './customers';
+import { hardwareAssets } from './hardware-assets';
+import { integrations } from './integrations';
+import { softwareAssets } from './software-assets';
+import { syncPages } from './sync-pages';
+import { syncRuns } from './sync-runs';
+
+export { accounts, customers, hardwareAssets, integrations, softwareAssets, syncPages, syncRuns };
+export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
+
+export type Account = typeof accounts.$inferSelect;
+export type NewAccount = typeof accounts.$inferInsert;
+export type Integration = typeof integrations.$inferSelect;
+export type NewIntegration = typeof integrations.$inferInsert;
+export type Customer = typeof customers.$inferSelect;
+export type HardwareAsset = typeof hardwareAssets.$inferSelect;
+export type SoftwareAsset = typeof softwareAssets.$inferSelect;
+export type SyncRun = typeof syncRuns.$inferSelect;
+export type NewSyncRun = typeof syncRuns.$inferInsert;
+export type SyncPage = typeof syncPages.$inferSelect;

@@ -1,0 +1,24 @@
+import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { accounts } from './accounts';
+import { createdAt, updatedAt } from './columns';
+
+export const integrations = pgTable(
+  'integrations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    accountId: uuid('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    resourceServerUrl: text('resource_server_url').notNull(),
+    authServerUrl: text('auth_server_url').notNull(),
+    /** Empty for on-premises installs, which have no tenant. */
+    tenant: text('tenant').notNull().default(''),
+    clientId: text('client_id').notNull(),
+    /** AES-256-GCM, bound to this row's id (see db/crypto.ts). */
+    clientSecretEnc: text('client_secret_enc').notNull(),
+    clientSecretLast4: text('client_secret_last4').notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('integrations_account_id_idx').on(t.accountId)],
+);

@@ -1,0 +1,52 @@
+import { sql } from 'drizzle-orm';
+import type { HaloKind } from '../halo/records';
+import type { Executor } from './client';
+import { recordTableOf } from './records-repository';
+
+export interface SweepResult {
+  /** Live rows before the sweep. */
+  total: number;
+  /** Live rows the run did not see. */
+  unseen: number;
+  /** Rows soft-deleted: `unseen`, or 0 when refused. */
+  deleted: number;
+  /** True when `unseen` exceeded the allowed share and nothing was deleted. */
+  refused: boolean;
+}
+
+/**
+ * Soft-deletes the live rows of one kind that a completed full sync did not mark as seen. Call it only after
+ * every page of that run was written. A share above `maxShare` (0..1) more likely means a broken read than a
+ * tenant that lost most of its assets, so the sweep is refused and the caller reports it instead.
+ */
+export async function softDeleteUnseen(
+  tx: Executor,
+  kind: HaloKind,
+  integrationId: string,
+  syncRunId: string,
+  opts: { maxShare: number },
+): Promise<SweepResult> {
+  const table = recordTableOf[kind];
+  // Decision and write in one statement, so the share that was checked is the share that was deleted.
+  const [row] = await tx.execute<{ total: number; unseen: number; deleted: number }>(sql`
+    with stats as (
+      select count(*)::int as total,
+             count(*) filter (where last_seen_sync_id is distinct from ${syncRunId}::uuid)::int as unseen
+      from ${table}
+      where integration_id = ${integrationId}::uuid and deleted_at is null
+    ),
+    swept as (
+      update ${table} as t
+      set deleted_at = now(), updated_at = now()
+      from stats
+      where t.integration_id = ${integrationId}::uuid
+        and t.deleted_at is null
+        and t.last_seen_sync_id is distinct from ${syncRunId}::uuid
+        and stats.unseen <= ${opts.maxShare}::float8 * stats.total
+      returning 1
+    )
+    select total, unseen, (select count(*)::int from swept) as deleted from stats
+  `);
+  if (!row) throw new Error('Sweeping unseen rows returned no row');
+  return { ...row, refused: row.unseen > row.deleted };
+}
