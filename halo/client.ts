@@ -1,0 +1,171 @@
+// The Halo client the activities and the API use: a token request, one page of a list, one asset.
+// Paging policy (when to stop, deduplication, rate budgets) belongs to the callers; this only makes each
+// request correct and turns each failure into a HaloError.
+import { Agent, type Dispatcher } from 'undici';
+import { exchange, type HaloRequest, type HaloResponse } from './http';
+import { haloEnvelopeKeyOf, haloResourceOf, type HaloKind, type RawHaloRecord } from './records';
+import { SecretList } from './redact';
+import {
+  badShape,
+  isMissingRecord,
+  parseJsonBody,
+  refusedTokenError,
+  statusError,
+  type ResourceContext,
+} from './response';
+import type { HaloSettings } from './settings';
+import { describeIssues, pageSchema, recordBodySchema, type Page } from './shapes';
+import { createTokenSource, defaultCacheKey } from './token';
+import { sharedTokenCache, type CachedToken, type TokenCache } from './token-cache';
+import { guardedLookup } from './url-guard';
+
+export interface HaloClientOptions {
+  settings: HaloSettings;
+  /** Allow http and private addresses; only for local trials and tests against the stand-in. */
+  allowPrivate: boolean;
+  timeoutMs?: number;
+  dispatcher?: Dispatcher;
+  tokenCache?: TokenCache;
+  cacheKey?: string;
+  scope?: string;
+  /** Larger bodies fail with HaloBadResponseError; default 50 MB. */
+  maxBodyBytes?: number;
+  /** Called once per HTTP exchange; status is 0 when no answer came. */
+  onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
+}
+
+export interface HaloClient {
+  /** Asks Halo for a new token (checking the credentials) and caches it; the token itself stays inside. */
+  requestToken(): Promise<{ tokenType: string; expiresAt: number }>;
+  listPage(kind: HaloKind, pageNo: number, pageSize: number): Promise<Page>;
+  /** The asset's detail record, or null when Halo no longer has it. */
+  getAsset(id: number): Promise<RawHaloRecord | null>;
+}
+
+const defaultScope = 'read:assets read:customers';
+// A page of 100 assets is well under 1 MB; the cap only stops a runaway body from filling memory.
+const defaultMaxBodyBytes = 50 * 1024 * 1024;
+
+const contexts: Record<HaloKind, ResourceContext> = {
+  customers: { resource: 'Client', label: 'customers', permission: 'read:customers' },
+  hardware: { resource: 'Asset', label: 'assets', permission: 'read:assets' },
+  software: {
+    resource: 'SoftwareLicence',
+    label: 'software licences',
+    permission: 'read:software (software licensing)',
+  },
+};
+
+let guardedAgent: Agent | undefined;
+
+export function createHaloClient(opts: HaloClientOptions): HaloClient {
+  const { settings, allowPrivate } = opts;
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
+  const scope = opts.scope ?? defaultScope;
+  // Public deployments connect only to addresses the URL guard approved at connect time, not just earlier.
+  const dispatcher = opts.dispatcher ?? (allowPrivate ? undefined : (guardedAgent ??= guardedDispatcher()));
+  const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
+  const secrets = new SecretList(settings.clientSecret);
+
+  const send = (req: HaloRequest): Promise<HaloResponse> =>
+    exchange(req, {
+      dispatcher,
+      allowPrivate,
+      timeoutMs,
+      maxBodyBytes,
+      secrets: () => secrets,
+      onRequest: opts.onRequest,
+    });
+
+  const tokens = createTokenSource({
+    settings,
+    scope,
+    cache: opts.tokenCache ?? sharedTokenCache,
+    cacheKey: opts.cacheKey ?? defaultCacheKey(settings, scope),
+    send,
+    secrets,
+  });
+
+  const getWith = (url: URL, token: CachedToken): Promise<HaloResponse> =>
+    send({
+      method: 'GET',
+      url,
+      headers: { authorization: `${token.tokenType} ${token.accessToken}`, accept: 'application/json' },
+    });
+
+  /** GET with the cached token; on 401 one retry with a new token (djpsa api.py), then give up. */
+  async function authorisedGet(url: URL, ctx: ResourceContext): Promise<HaloResponse> {
+    const first = await tokens.current();
+    const res = await getWith(url, first);
+    if (res.status !== 401) return res;
+    await tokens.invalidate(first);
+    const retried = await getWith(url, await tokens.current());
+    if (retried.status === 401) throw refusedTokenError(retried, secrets, ctx);
+    return retried;
+  }
+
+  return {
+    async requestToken() {
+      const token = await tokens.fresh();
+      return { tokenType: token.tokenType, expiresAt: token.expiresAt };
+    },
+
+    async listPage(kind, pageNo, pageSize) {
+      assertPositiveInteger('pageNo', pageNo);
+      assertPositiveInteger('pageSize', pageSize);
+      const ctx = contexts[kind];
+      const url = new URL(`${settings.resourceServerUrl}/${haloResourceOf[kind]}`);
+      url.search = new URLSearchParams({
+        pageinate: 'true', // Halo's spelling
+        page_size: String(pageSize),
+        page_no: String(pageNo),
+        order: 'id',
+        orderdesc: 'false',
+        includeinactive: 'true',
+        includeactive: 'true',
+      }).toString();
+      const res = await authorisedGet(url, ctx);
+      if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);
+      return readPage(res, parseJsonBody(res, secrets, true), haloEnvelopeKeyOf[kind]);
+    },
+
+    async getAsset(id) {
+      assertPositiveInteger('id', id);
+      const ctx = contexts.hardware;
+      const res = await authorisedGet(new URL(`${settings.resourceServerUrl}/Asset/${id}`), ctx);
+      if (isMissingRecord(res)) return null;
+      if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);
+      const body = parseJsonBody(res, secrets, true);
+      if (body === null) return null;
+      const parsed = recordBodySchema.safeParse(body);
+      if (!parsed.success) badShape(res, `an asset of the wrong shape (${describeIssues(parsed.error)})`);
+      return parsed.data;
+    },
+  };
+}
+
+function readPage(res: HaloResponse, body: unknown, key: string): Page {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    const got = Array.isArray(body) ? 'a bare array' : body === null ? 'null' : `a ${typeof body}`;
+    return badShape(res, `${got} instead of an object with record_count and ${key}`);
+  }
+  const envelope = body as Record<string, unknown>;
+  if (!(key in envelope)) {
+    const keys = Object.keys(envelope).slice(0, 8).join(', ') || 'no keys';
+    return badShape(res, `no "${key}" list in its envelope (it has ${keys})`);
+  }
+  const parsed = pageSchema.safeParse({ record_count: envelope['record_count'], items: envelope[key] });
+  if (!parsed.success)
+    badShape(res, `a page of the wrong shape (${describeIssues(parsed.error, { items: key })})`);
+  return { recordCount: parsed.data.record_count, items: parsed.data.items };
+}
+
+function assertPositiveInteger(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer, got ${value}`);
+}
+
+function guardedDispatcher(): Agent {
+  return new Agent({ connect: { lookup: guardedLookup } });
+}
