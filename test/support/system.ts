@@ -1,0 +1,62 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createSyncService } from '../../api/sync-service';
+import { parseEnv, type Config } from '../../config/env';
+import { createAccount } from '../../db/accounts-repository';
+import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
+import { insertIntegration } from '../../db/integrations-repository';
+import type { HaloSettings } from '../../halo/settings';
+import { createSyncWorker } from '../../worker/create-worker';
+import type { TestDatabase } from './database';
+import { workflowBundle } from './temporal';
+
+/** Config as the processes would read it, pointed at the test's own database and Temporal server. */
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  const env = parseEnv({
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused',
+    ALLOW_PRIVATE_HALO_URLS: 'true',
+    TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    ...overrides,
+  });
+  return { ...env, ENCRYPTION_KEY: randomBytes(32).toString('hex') };
+}
+
+/** Stores an account and an integration directly, as a successful Save would. */
+export async function seedIntegration(database: TestDatabase, config: Config, settings: HaloSettings) {
+  const account = await createAccount(database.db, 'Test MSP');
+  const id = randomUUID();
+  const integration = await insertIntegration(database.db, {
+    id,
+    accountId: account.accountId,
+    settings,
+    clientSecretEnc: encryptSecret(parseEncryptionKey(config.ENCRYPTION_KEY), settings.clientSecret, id),
+    clientSecretLast4: settings.clientSecret.slice(-4),
+  });
+  return { account, integration };
+}
+
+export async function startTestWorker(
+  connection: NativeConnection,
+  database: TestDatabase,
+  config: Config,
+): Promise<{ worker: Worker; running: Promise<void> }> {
+  const worker = await createSyncWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    workflowBundle: await workflowBundle(),
+    deps: {
+      db: database.db,
+      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
+      allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
+      haloTimeoutMs: config.HALO_TIMEOUT_MS,
+    },
+  });
+  return { worker, running: worker.run() };
+}
+
+export function syncServiceFor(config: Config, database: TestDatabase, temporal: Client) {
+  return createSyncService({ config, db: database.db, temporal });
+}

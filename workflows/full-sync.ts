@@ -1,0 +1,260 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  TimeoutFailure,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities/sync-activities';
+import type { PageCounts, SyncPlan } from '../activities/types';
+import type { HaloKind } from '../halo/records';
+import { addPageCounts, effectivePageSize, emptyPageCounts, pagesFor, syncOrder } from './paging';
+
+export interface SyncOptions {
+  /** page_size asked of Halo; the first page may reveal a smaller cap. */
+  pageSize: number;
+  /** Pages fetched and written at once, once the first page has told how many there are. */
+  concurrency: number;
+  /** Continue-as-new after this many pages (or sooner when Temporal suggests it) to bound history. */
+  maxPagesPerRun: number;
+}
+
+interface KindCursor {
+  kind: HaloKind;
+  nextPage: number;
+  pageSize: number;
+  recordCount: number;
+  pagesTotal: number;
+}
+
+/** Everything a run hands to the next one across continue-as-new. */
+export interface FullSyncCarried {
+  plan: SyncPlan;
+  kindIndex: number;
+  cursor: KindCursor | null;
+  pagesDone: number;
+  pagesByKind: Record<HaloKind, number>;
+  counts: Record<HaloKind, PageCounts>;
+  warnings: string[];
+  generation: number;
+}
+
+export interface FullSyncInput {
+  syncRunId: string;
+  integrationId: string;
+  options: SyncOptions;
+  carried?: FullSyncCarried;
+}
+
+export interface SyncProgress {
+  phase: string;
+  pagesDone: number;
+  pagesTotal: number;
+  counts: Record<HaloKind, PageCounts>;
+}
+
+export interface SyncOutcome {
+  status: 'completed';
+  counts: Record<HaloKind, PageCounts>;
+  warnings: string[];
+}
+
+export const progressQuery = defineQuery<SyncProgress>('progress');
+
+const nonRetryableErrorTypes = [
+  'HaloAuthError',
+  'HaloPermissionError',
+  'HaloUrlRejectedError',
+  'IntegrationNotFoundError',
+  'ConfigurationError',
+];
+
+const retry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  maximumAttempts: 10,
+  nonRetryableErrorTypes,
+};
+
+const { syncPage } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '2 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry,
+});
+const { planSync, finishSync } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '1 minute',
+  retry,
+});
+
+function freshCarried(plan: SyncPlan, pageSize: number): FullSyncCarried {
+  const pagesByKind = {} as Record<HaloKind, number>;
+  const counts = {} as Record<HaloKind, PageCounts>;
+  for (const kind of syncOrder) {
+    pagesByKind[kind] = plan.skipped[kind] ? 0 : pagesFor(plan.recordCounts[kind], pageSize);
+    counts[kind] = emptyPageCounts();
+  }
+  const warnings = syncOrder.flatMap((kind) => (plan.skipped[kind] ? [plan.skipped[kind]] : []));
+  return { plan, kindIndex: 0, cursor: null, pagesDone: 0, pagesByKind, counts, warnings, generation: 0 };
+}
+
+/** A full pass over customers, then hardware assets, then software licences. */
+export async function FullSync(input: FullSyncInput): Promise<SyncOutcome> {
+  const { syncRunId, integrationId, options } = input;
+  let state: FullSyncCarried | undefined = input.carried;
+  let phase = state ? (syncOrder[state.kindIndex] ?? 'finishing') : 'planning';
+
+  const pagesTotal = () => (state ? syncOrder.reduce((n, k) => n + state!.pagesByKind[k], 0) : 0);
+  setHandler(progressQuery, () => ({
+    phase,
+    pagesDone: state?.pagesDone ?? 0,
+    pagesTotal: pagesTotal(),
+    counts:
+      state?.counts ??
+      freshCarried({ recordCounts: { customers: 0, hardware: 0, software: 0 }, skipped: {} }, 1).counts,
+  }));
+
+  try {
+    if (!state) {
+      const plan = await planSync({ syncRunId, integrationId });
+      state = freshCarried(plan, options.pageSize);
+    }
+    let pagesThisRun = 0;
+    const timeToHandOver = () =>
+      pagesThisRun >= options.maxPagesPerRun || workflowInfo().continueAsNewSuggested;
+
+    while (state.kindIndex < syncOrder.length) {
+      const kind = syncOrder[state.kindIndex]!;
+      phase = kind;
+      if (state.plan.skipped[kind]) {
+        state.kindIndex += 1;
+        continue;
+      }
+      const cursor: KindCursor = (state.cursor ??= {
+        kind,
+        nextPage: 1,
+        pageSize: options.pageSize,
+        recordCount: state.plan.recordCounts[kind],
+        pagesTotal: state.pagesByKind[kind],
+      });
+      const current = state;
+      const fetchPage = async (pageNo: number) => {
+        // Counted at launch, so a run never starts more than maxPagesPerRun pages (plus one first page).
+        pagesThisRun += 1;
+        const result = await syncPage({
+          syncRunId,
+          integrationId,
+          kind,
+          pageNo,
+          pageSize: cursor.pageSize,
+          markSeen: true,
+          pagesTotal: pagesTotal(),
+        });
+        addPageCounts(current.counts[kind], result);
+        current.pagesDone += 1;
+        // Records added while we page through raise record_count; follow them to the new end.
+        if (result.recordCount > cursor.recordCount) {
+          cursor.recordCount = result.recordCount;
+          cursor.pagesTotal = Math.max(cursor.pagesTotal, pagesFor(result.recordCount, cursor.pageSize));
+          current.pagesByKind[kind] = cursor.pagesTotal;
+        }
+        return result;
+      };
+
+      if (cursor.nextPage === 1) {
+        const first = await fetchPage(1);
+        cursor.pageSize = effectivePageSize(cursor.pageSize, first);
+        cursor.recordCount = first.recordCount;
+        cursor.pagesTotal = pagesFor(first.recordCount, cursor.pageSize);
+        state.pagesByKind[kind] = cursor.pagesTotal;
+        cursor.nextPage = 2;
+      }
+
+      await runWindow(cursor, options.concurrency, fetchPage, timeToHandOver);
+
+      if (cursor.nextPage <= cursor.pagesTotal) {
+        await continueAsNew<typeof FullSync>({
+          ...input,
+          carried: { ...state, generation: state.generation + 1 },
+        });
+      }
+      state.cursor = null;
+      state.kindIndex += 1;
+    }
+
+    phase = 'finishing';
+    await finishSync({ syncRunId, status: 'completed', warnings: state.warnings });
+    phase = 'completed';
+    return { status: 'completed', counts: state.counts, warnings: state.warnings };
+  } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
+    const warnings = state?.warnings ?? [];
+    if (isCancellation(error)) {
+      phase = 'cancelled';
+      await CancellationScope.nonCancellable(() => finishSync({ syncRunId, status: 'cancelled', warnings }));
+    } else {
+      phase = 'failed';
+      await CancellationScope.nonCancellable(() =>
+        finishSync({ syncRunId, status: 'failed', error: describeFailure(error), warnings }),
+      );
+    }
+    throw error;
+  }
+}
+
+/**
+ * Fetches pages cursor.nextPage..pagesTotal, at most `concurrency` at a time. Stops launching when it is
+ * time to hand over to a new run, and always drains what it launched, so on return every page below
+ * cursor.nextPage is written. A failed page cancels the rest and is rethrown.
+ */
+async function runWindow(
+  cursor: KindCursor,
+  concurrency: number,
+  fetchPage: (pageNo: number) => Promise<unknown>,
+  timeToHandOver: () => boolean,
+): Promise<void> {
+  await CancellationScope.cancellable(async () => {
+    const inFlight = new Set<Promise<void>>();
+    // A holder object, because the compiler does not follow assignments made inside the callbacks.
+    const outcome: { failure?: Error } = {};
+    while (true) {
+      while (
+        !outcome.failure &&
+        !timeToHandOver() &&
+        inFlight.size < concurrency &&
+        cursor.nextPage <= cursor.pagesTotal
+      ) {
+        const pageNo = cursor.nextPage++;
+        const task: Promise<void> = fetchPage(pageNo).then(
+          () => undefined,
+          (error: unknown) => {
+            outcome.failure ??= error instanceof Error ? error : new Error('a page failed');
+          },
+        );
+        inFlight.add(task);
+        void task.finally(() => inFlight.delete(task));
+      }
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight);
+      if (outcome.failure && !isCancellation(outcome.failure)) CancellationScope.current().cancel();
+    }
+    if (outcome.failure) throw outcome.failure;
+  });
+}
+
+/** The sentence a person sees on a failed run: the activity's own message, which says what to do. */
+export function describeFailure(error: unknown): string {
+  let cause: unknown = error;
+  while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
+  if (cause instanceof ApplicationFailure) return cause.message;
+  if (cause instanceof TimeoutFailure)
+    return 'A sync step did not finish in time; Halo or the database may be slow. It will be retried by the next sync.';
+  if (cause instanceof Error) return cause.message;
+  return 'The sync failed for an unknown reason.';
+}
