@@ -1,0 +1,67 @@
+// How synced rows are shown: typed fields in camelCase, the customer as an object, the raw record on request.
+import type { RowOfKind } from '../db/records-repository';
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+const ref = (id: number | null, name: string | null) =>
+  id === null && name === null ? null : { haloId: id, name };
+
+export function hardwareView(row: RowOfKind['hardware'], withRaw = false) {
+  return {
+    kind: 'hardware' as const,
+    haloId: row.haloId,
+    integrationId: row.integrationId,
+    inventoryNumber: row.inventoryNumber,
+    keyField: row.keyField,
+    keyField2: row.keyField2,
+    keyField3: row.keyField3,
+    customer: ref(row.customerHaloId, row.customerName),
+    site: ref(row.siteId, row.siteName),
+    assetType: ref(row.assetTypeId, row.assetTypeName),
+    status: ref(row.statusId, row.statusName),
+    inactive: row.inactive,
+    username: row.username,
+    warrantyStart: iso(row.warrantyStart),
+    warrantyEnd: iso(row.warrantyEnd),
+    purchaseDate: iso(row.purchaseDate),
+    updatedAt: iso(row.updatedAt),
+    deletedAt: iso(row.deletedAt),
+    ...(withRaw ? { raw: row.raw } : {}),
+  };
+}
+
+export function softwareView(row: RowOfKind['software'], withRaw = false) {
+  return {
+    kind: 'software' as const,
+    haloId: row.haloId,
+    integrationId: row.integrationId,
+    name: row.name,
+    type: row.type,
+    manufacturer: row.manufacturer,
+    vendor: row.vendor,
+    customer: ref(row.customerHaloId, null),
+    siteId: row.siteId,
+    licenceCount: row.licenceCount,
+    licencesInUse: row.licencesInUse,
+    productSku: row.productSku,
+    status: row.status,
+    inactive: row.inactive,
+    startDate: iso(row.startDate),
+    endDate: iso(row.endDate),
+    updatedAt: iso(row.updatedAt),
+    deletedAt: iso(row.deletedAt),
+    ...(withRaw ? { raw: row.raw } : {}),
+  };
+}
+
+export function customerView(row: RowOfKind['customers'], withRaw = false) {
+  return {
+    haloId: row.haloId,
+    integrationId: row.integrationId,
+    name: row.name,
+    topLevel: ref(row.toplevelId, row.toplevelName),
+    inactive: row.inactive,
+    updatedAt: iso(row.updatedAt),
+    deletedAt: iso(row.deletedAt),
+    ...(withRaw ? { raw: row.raw } : {}),
+  };
+}

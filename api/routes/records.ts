@@ -1,0 +1,129 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { findIntegration, listIntegrations } from '../../db/integrations-repository';
+import { findRecord, listRecords } from '../../db/records-repository';
+import type { AppDeps } from '../app';
+import { accountOf } from '../auth';
+import { ApiError, invalidRequest, notFound } from '../errors';
+import { customerView, hardwareView, softwareView } from '../record-views';
+
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((v) => v === 'true');
+// The cursor is opaque to callers; inside it is the last Halo id of the previous page.
+const cursor = z
+  .string()
+  .max(40)
+  .transform((text, ctx) => {
+    const id = Number(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Number.isSafeInteger(id) || id < 0) {
+      ctx.addIssue({ code: 'custom', message: 'expected a cursor returned as nextCursor' });
+      return z.NEVER;
+    }
+    return id;
+  });
+const encodeCursor = (haloId: number) => Buffer.from(String(haloId)).toString('base64url');
+
+const listQuery = {
+  integrationId: z.uuid({ error: 'expected an integration id (UUID)' }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: cursor.optional(),
+  q: z.string().trim().max(200).optional(),
+  includeDeleted: flag,
+};
+const assetsQuery = z.strictObject({
+  ...listQuery,
+  kind: z.enum(['hardware', 'software']).default('hardware'),
+  customerId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+});
+const customersQuery = z.strictObject(listQuery);
+const assetParams = z.object({
+  kind: z.enum(['hardware', 'software']),
+  haloId: z.coerce.number().int().min(0).max(2_147_483_647),
+});
+const assetDetailQuery = z.strictObject({ integrationId: listQuery.integrationId });
+
+export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  /** The integration a listing is about: the one named, or the account's only one. */
+  async function integrationFor(
+    accountId: string,
+    integrationId: string | undefined,
+  ): Promise<string | null> {
+    if (integrationId) {
+      const row = await findIntegration(deps.db, accountId, integrationId);
+      if (!row) throw notFound('Integration');
+      return row.id;
+    }
+    const all = await listIntegrations(deps.db, accountId);
+    if (all.length > 1) {
+      throw new ApiError('invalid_request', 'This account has several integrations: pass integrationId.', {
+        fields: { integrationId: 'required when the account has several integrations' },
+      });
+    }
+    return all[0]?.id ?? null;
+  }
+
+  app.get('/assets', async (request) => {
+    const query = assetsQuery.safeParse(request.query);
+    if (!query.success) throw invalidRequest(query.error, 'query');
+    const { kind, limit, cursor: after, q, includeDeleted, customerId } = query.data;
+    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
+    if (!integrationId) return { items: [], nextCursor: null };
+    const options = {
+      integrationId,
+      limit: limit + 1,
+      includeDeleted,
+      ...(after !== undefined ? { afterHaloId: after } : {}),
+      ...(q ? { q } : {}),
+      ...(customerId !== undefined ? { customerHaloId: customerId } : {}),
+    };
+    return kind === 'hardware'
+      ? pageOf(await listRecords(deps.db, 'hardware', options), limit, (r) => hardwareView(r))
+      : pageOf(await listRecords(deps.db, 'software', options), limit, (r) => softwareView(r));
+  });
+
+  app.get('/assets/:kind/:haloId', async (request) => {
+    const params = assetParams.safeParse(request.params);
+    if (!params.success) throw notFound('Asset');
+    const query = assetDetailQuery.safeParse(request.query);
+    if (!query.success) throw invalidRequest(query.error, 'query');
+    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
+    if (!integrationId) throw notFound('Asset');
+    const { kind, haloId } = params.data;
+    const row =
+      kind === 'hardware'
+        ? await findRecord(deps.db, 'hardware', integrationId, haloId).then((r) => r && hardwareView(r, true))
+        : await findRecord(deps.db, 'software', integrationId, haloId).then(
+            (r) => r && softwareView(r, true),
+          );
+    if (!row) throw notFound('Asset');
+    return row;
+  });
+
+  app.get('/customers', async (request) => {
+    const query = customersQuery.safeParse(request.query);
+    if (!query.success) throw invalidRequest(query.error, 'query');
+    const { limit, cursor: after, q, includeDeleted } = query.data;
+    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
+    if (!integrationId) return { items: [], nextCursor: null };
+    const rows = await listRecords(deps.db, 'customers', {
+      integrationId,
+      limit: limit + 1,
+      includeDeleted,
+      ...(after !== undefined ? { afterHaloId: after } : {}),
+      ...(q ? { q } : {}),
+    });
+    return pageOf(rows, limit, (r) => customerView(r));
+  });
+};
+
+/** Keyset paging: one row more than asked tells whether another page exists. */
+function pageOf<T extends { haloId: number }, V>(rows: T[], limit: number, view: (row: T) => V) {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(view),
+    nextCursor: rows.length > limit && last ? encodeCursor(last.haloId) : null,
+  };
+}
