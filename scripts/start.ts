@@ -76,7 +76,17 @@ if (!process.env.TEMPORAL_ADDRESS) {
   env.TEMPORAL_UI_URL = temporalUi;
 }
 
-children.push(startTsChild('worker', 'worker/main.ts', { env }));
+let workerReady: () => void = () => {};
+const workerStarted = new Promise<void>((resolve) => (workerReady = resolve));
+children.push(
+  startTsChild('worker', 'worker/main.ts', {
+    env,
+    output: (line) => {
+      process.stderr.write(`[worker] ${line}\n`);
+      if (line.includes('"worker started"')) workerReady();
+    },
+  }),
+);
 const api = startTsChild('api', 'api/server.ts', { env });
 children.push(api);
 for (const child of children) {
@@ -90,6 +100,7 @@ for (const child of children) {
 
 const apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 await waitFor('the API', () => httpOk(`${apiUrl}/healthz`), 60_000);
+await workerStarted;
 console.log(`
 Halo asset sync is running.
 

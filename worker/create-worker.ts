@@ -1,5 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities/sync-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -14,13 +19,20 @@ export interface SyncWorkerOptions {
   workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
+
+/** Bundles the workflow code once; webpack's build report is noise in a running service's log. */
+export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath, logger: quiet });
+}
+
 /** One worker runs both the sync workflows and their activities on the task queue. */
-export function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
+export async function createSyncWorker(options: SyncWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
     activities: createActivities(options.deps),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // Pages are short; a worker stopped mid-page should give it back quickly rather than hold it.

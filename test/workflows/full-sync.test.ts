@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { findSyncRunById } from '../../db/sync-runs-repository';
+import { progressQuery } from '../../workflows/full-sync';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -65,6 +66,14 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
     // One token served the whole sync.
     assert.equal(standin.stats.tokenRequests - tokensBefore, 1);
 
+    // The progress query answers from the last run, with the counters carried across every hand-over.
+    const progress = await temporal.client.workflow.getHandle(run.workflowId).query(progressQuery);
+    assert.equal(progress.phase, 'completed');
+    assert.equal(progress.pagesDone, 30);
+    assert.equal(progress.pagesTotal, 30);
+    assert.equal(progress.counts.hardware.received, 2500);
+
+    // 30 pages, at most 8 started per run: at least four runs, each but the last ending in continue-as-new.
     const histories = await runHistories(temporal.client, run.workflowId, run.workflowRunId!);
     assert.ok(
       histories.length >= 4,

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { findSyncRunById } from '../../db/sync-runs-repository';
+import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { assertMatchesStandin } from '../support/compare';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { seedIntegration, startTestWorker, syncServiceFor, testConfig } from '../support/system';
+import { startTimeSkippingServer } from '../support/temporal';
+
+describe('FullSync through Halo faults, on the time-skipping test server', { timeout: 120_000 }, () => {
+  let temporal: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let standin: HaloStandin;
+  let worker: { worker: Worker; running: Promise<void> };
+  const config = testConfig({ SYNC_MAX_PAGES_PER_RUN: '5' });
+
+  before(async () => {
+    [temporal, database, standin] = await Promise.all([
+      startTimeSkippingServer(),
+      createTestDatabase(),
+      startHaloStandin({ customers: 30, assets: 450, licences: 20 }),
+    ]);
+    worker = await startTestWorker(temporal.nativeConnection, database, config);
+  });
+
+  after(async () => {
+    worker?.worker.shutdown();
+    await worker?.running;
+    await Promise.all([temporal?.teardown(), database?.drop(), standin?.close()]);
+  });
+
+  it('retries pages Halo answers with 503 or an HTML error page, and still lands every record once', async () => {
+    const failuresLeft = new Map<string, number>();
+    standin.faults.intercept = (req, res) => {
+      const url = req.url ?? '';
+      if (!url.includes('/api/Asset') || !/page_no=(2|4)&/.test(url + '&')) return false;
+      const left = failuresLeft.get(url) ?? 3;
+      if (left === 0) return false;
+      failuresLeft.set(url, left - 1);
+      res
+        .writeHead(503, { 'content-type': 'text/html' })
+        .end('<html><body><h1>Service Unavailable</h1></body></html>');
+      return true;
+    };
+    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { run } = await syncServiceFor(config, database, temporal.client).startFullSync(
+      account.accountId,
+      integration.id,
+    );
+    await temporal.client.workflow.getHandle(run.workflowId).result();
+
+    const finished = await findSyncRunById(database.db, run.id);
+    assert.equal(finished?.status, 'completed', finished?.error ?? '');
+    assert.ok(failuresLeft.size >= 2, 'the faults were hit');
+    for (const left of failuresLeft.values()) assert.equal(left, 0);
+    await assertMatchesStandin(database.sql, integration.id, standin);
+    assert.deepEqual(finished?.counts.assets, {
+      seen: 450,
+      created: 450,
+      updated: 0,
+      unchanged: 0,
+      deleted: 0,
+    });
+  });
+});
