@@ -1,12 +1,15 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { findIntegrationById } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
+import { listUnseen, markSeen, softDeleteConfirmed, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
+  addDeletedCount,
   countsKeyOf,
   findSyncRunById,
   finishSyncRun,
+  lastCompletedSyncStart,
   recordPage,
   seenCounts,
   setSyncRunPhase,
@@ -17,7 +20,15 @@ import { isHaloError, HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
-import type { FinishSyncInput, PlanSyncInput, SyncPageInput, SyncPageResult, SyncPlan } from './types';
+import type {
+  FinishSyncInput,
+  PlanSyncInput,
+  SweepDeletionsInput,
+  SweepDeletionsResult,
+  SyncPageInput,
+  SyncPageResult,
+  SyncPlan,
+} from './types';
 
 export interface ActivityDeps {
   db: Database;
@@ -26,6 +37,26 @@ export interface ActivityDeps {
   haloTimeoutMs: number;
   /** Shared by every activity of a worker, so one token serves many pages. */
   tokenCache?: TokenCache;
+  /**
+   * An incremental sync asks for records changed since the last completed sync started, less this much, so
+   * records edited while that sync ran are not missed. Default 10 minutes.
+   */
+  incrementalOverlapMs?: number;
+  /** Up to this many deletion candidates are each confirmed with GET /Asset/{id}. Default 100. */
+  verifyDeletionsUpTo?: number;
+}
+
+const kindLabel: Record<HaloKind, string> = {
+  customers: 'customers',
+  hardware: 'hardware assets',
+  software: 'software assets',
+};
+
+/** Stops an activity at a heartbeat once its workflow asked it to (cancel): nothing half-written follows. */
+function heartbeatOrStop(details?: unknown): void {
+  const ctx = Context.current();
+  ctx.heartbeat(details);
+  if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
 /**
@@ -72,6 +103,11 @@ export function createActivities(deps: ActivityDeps) {
     });
   }
 
+  async function incrementalBase(integrationId: string): Promise<Date | null> {
+    const last = await lastCompletedSyncStart(db, integrationId);
+    return last ? new Date(last.getTime() - (deps.incrementalOverlapMs ?? 10 * 60_000)) : null;
+  }
+
   async function withHaloErrors<T>(work: () => Promise<T>): Promise<T> {
     try {
       return await work();
@@ -81,11 +117,19 @@ export function createActivities(deps: ActivityDeps) {
   }
 
   return {
-    /** Checks the credentials and learns how many records each kind holds, for the progress bar. */
+    /**
+     * Checks the credentials and learns how many records each kind holds, for the progress bar. For an
+     * incremental sync it also decides, per kind, whether Halo's changed-since filter can be trusted.
+     */
     async planSync(input: PlanSyncInput): Promise<SyncPlan> {
       return withHaloErrors(async () => {
         const client = await haloClientFor(input.integrationId);
-        const plan: SyncPlan = { recordCounts: { customers: 0, hardware: 0, software: 0 }, skipped: {} };
+        const plan: SyncPlan = {
+          recordCounts: { customers: 0, hardware: 0, software: 0 },
+          skipped: {},
+          changedSince: {},
+        };
+        const since = input.kind === 'incremental' ? await incrementalBase(input.integrationId) : null;
         for (const kind of ['customers', 'hardware', 'software'] as const satisfies HaloKind[]) {
           try {
             plan.recordCounts[kind] = (await client.listPage(kind, 1, 1)).recordCount;
@@ -97,6 +141,19 @@ export function createActivities(deps: ActivityDeps) {
             }
             throw error;
           }
+          // Halo lists lastupdatefromdate for assets and clients, not licences (halo-api.md §6).
+          if (since && kind !== 'software' && plan.recordCounts[kind] > 0) {
+            // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
+            // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.
+            const changedFromNow = (await client.listPage(kind, 1, 1, { changedSince: new Date() }))
+              .recordCount;
+            if (changedFromNow < plan.recordCounts[kind]) {
+              plan.changedSince[kind] = since.toISOString();
+              plan.recordCounts[kind] = (
+                await client.listPage(kind, 1, 1, { changedSince: since })
+              ).recordCount;
+            }
+          }
         }
         await setSyncRunPhase(db, input.syncRunId, { phase: 'planning' });
         return plan;
@@ -105,12 +162,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Fetches one page from Halo and writes it in one transaction; returns counts, never records. */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
-      const ctx = Context.current();
-      ctx.heartbeat();
+      heartbeatOrStop();
+      const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
       const page = await withHaloErrors(async () =>
-        (await haloClientFor(input.integrationId)).listPage(input.kind, input.pageNo, input.pageSize),
+        (await haloClientFor(input.integrationId)).listPage(input.kind, input.pageNo, input.pageSize, filter),
       );
-      ctx.heartbeat();
+      heartbeatOrStop();
       const records = page.items.map((raw) => toRecord(input.kind, raw));
       const counts = await db.transaction(async (tx) => {
         const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
@@ -133,6 +190,61 @@ export function createActivities(deps: ActivityDeps) {
         recordCount: page.recordCount,
         firstId: page.items[0]?.id ?? null,
         lastId: page.items.at(-1)?.id ?? null,
+      };
+    },
+
+    /**
+     * After a complete full pass: soft-deletes the rows of one kind that Halo no longer has. A page shift
+     * while paging (records deleted in Halo mid-sync) can hide live records from one pass, so candidates are
+     * confirmed one by one with GET /Asset/{id} when they are few; otherwise the pass must look complete
+     * (every record Halo counts was seen). A sweep of an implausible share is refused and reported.
+     */
+    async sweepDeletions(input: SweepDeletionsInput): Promise<SweepDeletionsResult> {
+      const { syncRunId, integrationId, kind, maxShare } = input;
+      const verifyUpTo = deps.verifyDeletionsUpTo ?? 100;
+      const candidates = await listUnseen(db, kind, integrationId, syncRunId, verifyUpTo + 1);
+      if (candidates.length === 0) return { deleted: 0, warning: null };
+
+      let confirmed: number[] | 'all-unseen';
+      if (kind === 'hardware' && candidates.length <= verifyUpTo) {
+        const client = await withHaloErrors(() => haloClientFor(integrationId));
+        const gone: number[] = [];
+        const alive: number[] = [];
+        for (const id of candidates) {
+          heartbeatOrStop();
+          ((await withHaloErrors(() => client.getAsset(id))) === null ? gone : alive).push(id);
+        }
+        await markSeen(db, kind, integrationId, syncRunId, alive);
+        confirmed = gone;
+      } else {
+        const seen = (await seenCounts(db, integrationId, syncRunId))[kind];
+        if (seen < input.recordCount) {
+          return {
+            deleted: 0,
+            warning:
+              `Deletions of ${kindLabel[kind]} were not applied: Halo counted ${input.recordCount} but the sync ` +
+              `saw ${seen}, so records moved while it paged through. The next full sync will conclude them.`,
+          };
+        }
+        confirmed = 'all-unseen';
+      }
+
+      const sweep = await db.transaction(async (tx) => {
+        const result =
+          confirmed === 'all-unseen'
+            ? await softDeleteUnseen(tx, kind, integrationId, syncRunId, { maxShare })
+            : await softDeleteConfirmed(tx, kind, integrationId, syncRunId, confirmed, { maxShare });
+        await addDeletedCount(tx, syncRunId, kind, result.deleted);
+        return result;
+      });
+      if (!sweep.refused) return { deleted: sweep.deleted, warning: null };
+      const share = Math.round((100 * sweep.unseen) / Math.max(1, sweep.total));
+      return {
+        deleted: 0,
+        warning:
+          `Deletions of ${kindLabel[kind]} were refused: ${sweep.unseen} of ${sweep.total} (${share}%) are missing ` +
+          `from Halo, more than the allowed ${Math.round(maxShare * 100)}%. Nothing was deleted; check the ` +
+          `integration's permissions and tenant in Halo, then run a full sync.`,
       };
     },
 

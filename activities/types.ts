@@ -8,6 +8,7 @@ export type SyncStatus = 'running' | 'completed' | 'failed' | 'cancelled';
 export interface PlanSyncInput {
   syncRunId: string;
   integrationId: string;
+  kind: SyncKind;
 }
 
 export interface SyncPlan {
@@ -15,6 +16,11 @@ export interface SyncPlan {
   recordCounts: Record<HaloKind, number>;
   /** Kinds Halo will not let us read, with a reason a person can act on. */
   skipped: Partial<Record<HaloKind, string>>;
+  /**
+   * Incremental syncs only: per kind, the ISO instant sent as Halo's changed-since filter, present only where
+   * the tenant was seen to honour it. A kind without one is read in full (and only changed rows rewritten).
+   */
+  changedSince: Partial<Record<HaloKind, string>>;
 }
 
 export interface SyncPageInput {
@@ -25,6 +31,8 @@ export interface SyncPageInput {
   pageSize: number;
   /** Full syncs stamp every row they see, so a later sweep can find rows Halo no longer has. */
   markSeen: boolean;
+  /** Halo's changed-since filter for this kind (from the plan), or null for every record. */
+  changedSince: string | null;
   /** The workflow's current estimate, shown as progress. */
   pagesTotal: number;
 }
@@ -49,3 +57,28 @@ export interface FinishSyncInput {
   error?: string;
   warnings: string[];
 }
+
+export interface SweepDeletionsInput {
+  syncRunId: string;
+  integrationId: string;
+  kind: HaloKind;
+  /** Halo's record_count as the last page of this kind reported it. */
+  recordCount: number;
+  /** Refuse to delete more than this share (0..1) of the kind's live rows. */
+  maxShare: number;
+}
+
+export interface SweepDeletionsResult {
+  deleted: number;
+  /** Set when deletions were refused or deferred, in words a person can act on. */
+  warning: string | null;
+}
+
+export interface PrepareScheduledSyncInput {
+  integrationId: string;
+  /** A full sync is due when the last completed one started longer ago than this. */
+  fullEveryHours: number;
+}
+
+export type PreparedScheduledSync =
+  { syncRunId: string; kind: SyncKind; accountId: string; tenant: string } | { skipped: string };

@@ -8,6 +8,7 @@ import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
+import { createSchedules } from './schedules';
 import { createSyncService } from './sync-service';
 
 export interface AppDeps {
@@ -34,11 +35,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
 
   const syncs = createSyncService(deps);
+  const schedules = createSchedules(deps);
   await app.register(healthRoutes, { deps });
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', createAuthenticate(deps.db));
-      await v1.register(integrationRoutes, { deps, syncs });
+      await v1.register(integrationRoutes, { deps, syncs, schedules });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
     },

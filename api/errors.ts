@@ -10,6 +10,7 @@ export type ApiErrorCode =
   | 'halo_unreachable'
   | 'halo_url_rejected'
   | 'sync_in_progress'
+  | 'sync_not_running'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'service_unavailable'
@@ -24,6 +25,7 @@ const statusOf = {
   halo_unreachable: 502,
   halo_url_rejected: 400,
   sync_in_progress: 409,
+  sync_not_running: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   service_unavailable: 503,

@@ -2,38 +2,46 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
 import {
   deleteSyncRun,
   findRunningSyncRun,
   finishSyncRun,
   insertSyncRun,
   setSyncRunWorkflowRunId,
+  type SyncRunKind,
   type SyncRunRow,
 } from '../db/sync-runs-repository';
-import type { FullSync } from '../workflows/full-sync';
+import { syncRunLabels, syncWorkflowId } from '../workflows/identity';
+import type { FullSync, SyncOptions } from '../workflows/sync';
 import { ApiError } from './errors';
 
-/** One workflow id per integration: Temporal itself then refuses a second concurrent sync of it. */
-export function syncWorkflowId(integrationId: string): string {
-  return `halo-sync-${integrationId}`;
-}
+export { syncWorkflowId };
 
 export function temporalUiUrl(config: Config, workflowId: string, runId: string | null): string {
   const base = `${config.TEMPORAL_UI_URL.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`;
   return runId ? `${base}/${encodeURIComponent(runId)}/history` : base;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
+export function syncOptionsOf(config: Config): SyncOptions {
+  return {
+    pageSize: config.HALO_PAGE_SIZE,
+    concurrency: config.SYNC_PAGE_CONCURRENCY,
+    maxPagesPerRun: config.SYNC_MAX_PAGES_PER_RUN,
+    maxDeleteShare: config.SYNC_MAX_DELETE_SHARE,
+  };
 }
 
 export interface StartedSync {
   run: SyncRunRow;
   /** False when a sync of this integration was already running and is returned instead. */
   started: boolean;
+}
+
+export interface SyncTarget {
+  accountId: string;
+  integrationId: string;
+  tenant: string;
 }
 
 export function createSyncService(deps: { config: Config; db: Database; temporal: Client }) {
@@ -45,11 +53,13 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     if (!running) return null;
     try {
       const description = await temporal.workflow.getHandle(running.workflowId).describe();
-      if (description.status.name === 'RUNNING' || description.status.name === 'CONTINUED_AS_NEW')
-        return running;
+      if (description.status.name === 'RUNNING') return running;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
     }
+    // Re-read: the workflow may have finished (and written its outcome) between the two reads.
+    const again = await findRunningSyncRun(db, integrationId);
+    if (again?.id !== running.id) return again;
     await finishSyncRun(db, running.id, {
       status: 'failed',
       error: 'The sync ended without reporting back (its workflow was stopped in Temporal).',
@@ -58,7 +68,9 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     return null;
   }
 
-  async function startFullSync(accountId: string, integrationId: string): Promise<StartedSync> {
+  /** Starts a sync of one integration, or returns the one already running (never two at once). */
+  async function startSync(target: SyncTarget, kind: SyncRunKind): Promise<StartedSync> {
+    const { accountId, integrationId } = target;
     const existing = await runningSync(integrationId);
     if (existing) return { run: existing, started: false };
 
@@ -66,31 +78,25 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     const id = randomUUID();
     let run: SyncRunRow;
     try {
-      run = await insertSyncRun(db, { id, accountId, integrationId, kind: 'full', workflowId });
+      run = await insertSyncRun(db, { id, accountId, integrationId, kind, workflowId });
     } catch (error) {
-      // Another request recorded a running sync between our check and this insert.
+      // Another request (or the schedule) recorded a running sync between our check and this insert.
       const other = isUniqueViolation(error) ? await findRunningSyncRun(db, integrationId) : null;
       if (other) return { run: other, started: false };
       throw error;
     }
     try {
-      const handle = await temporal.workflow.start<typeof FullSync>('FullSync', {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        workflowId,
-        workflowIdConflictPolicy: 'FAIL',
-        workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-        args: [
-          {
-            syncRunId: id,
-            integrationId,
-            options: {
-              pageSize: config.HALO_PAGE_SIZE,
-              concurrency: config.SYNC_PAGE_CONCURRENCY,
-              maxPagesPerRun: config.SYNC_MAX_PAGES_PER_RUN,
-            },
-          },
-        ],
-      });
+      const handle = await temporal.workflow.start<typeof FullSync>(
+        kind === 'full' ? 'FullSync' : 'IncrementalSync',
+        {
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          workflowId,
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+          args: [{ syncRunId: id, integrationId, options: syncOptionsOf(config) }],
+          ...syncRunLabels({ ...target, kind }),
+        },
+      );
       await setSyncRunWorkflowRunId(db, id, handle.firstExecutionRunId);
       return { run: { ...run, workflowRunId: handle.firstExecutionRunId }, started: true };
     } catch (error) {
@@ -112,8 +118,23 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     }
   }
 
+  /** Asks the run's workflow to stop; its pages stop at their next heartbeat and it records "cancelled". */
+  async function cancelSync(run: SyncRunRow): Promise<void> {
+    try {
+      // Bound to the run chain this sync started, so a later sync of the integration is never hit.
+      const chain = run.workflowRunId ? { firstExecutionRunId: run.workflowRunId } : {};
+      await temporal.workflow.getHandle(run.workflowId, undefined, chain).cancel();
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Nothing left in Temporal to tell: close the row ourselves.
+      await finishSyncRun(db, run.id, { status: 'cancelled', warnings: run.warnings });
+    }
+  }
+
   return {
-    startFullSync,
+    startSync,
+    cancelSync,
+    runningSync,
     temporalUiUrl: (workflowId: string, runId: string | null) => temporalUiUrl(config, workflowId, runId),
   };
 }

@@ -40,6 +40,10 @@ export const envSchema = z.object({
   SYNC_MAX_PAGES_PER_RUN: positiveInt(500, 5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
   DB_POOL_MAX: positiveInt(10, 200),
+  SYNC_MAX_DELETE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
+  SYNC_INCREMENTAL_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
+  SCHEDULE_INCREMENTAL_EVERY_MINUTES: positiveInt(60, 7 * 24 * 60),
+  SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -76,3 +76,43 @@ export async function listIntegrations(db: Executor, accountId: string): Promise
     .where(eq(integrations.accountId, accountId))
     .orderBy(asc(integrations.createdAt), asc(integrations.id));
 }
+
+export interface IntegrationUpdate {
+  settings: IntegrationSettings;
+  clientSecretEnc: string;
+  clientSecretLast4: string;
+}
+
+/** Replaces the five values of an account's integration; null when it is not that account's. */
+export async function updateIntegration(
+  db: Executor,
+  accountId: string,
+  id: string,
+  update: IntegrationUpdate,
+): Promise<IntegrationSummary | null> {
+  if (!isUuid(id) || !isUuid(accountId)) return null;
+  const [row] = await db
+    .update(integrations)
+    .set({
+      resourceServerUrl: update.settings.resourceServerUrl,
+      authServerUrl: update.settings.authServerUrl,
+      tenant: update.settings.tenant,
+      clientId: update.settings.clientId,
+      clientSecretEnc: update.clientSecretEnc,
+      clientSecretLast4: update.clientSecretLast4,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
+    .returning(summaryColumns);
+  return row ?? null;
+}
+
+/** Deletes an account's integration; its runs, assets and customers go with it (foreign keys cascade). */
+export async function deleteIntegration(db: Executor, accountId: string, id: string): Promise<boolean> {
+  if (!isUuid(id) || !isUuid(accountId)) return false;
+  const deleted = await db
+    .delete(integrations)
+    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
+    .returning({ id: integrations.id });
+  return deleted.length > 0;
+}

@@ -50,3 +50,77 @@ export async function softDeleteUnseen(
   if (!row) throw new Error('Sweeping unseen rows returned no row');
   return { ...row, refused: row.unseen > row.deleted };
 }
+
+/** Live rows of one kind that a run has not (yet) marked as seen: the deletion candidates. */
+export async function listUnseen(
+  db: Executor,
+  kind: HaloKind,
+  integrationId: string,
+  syncRunId: string,
+  limit: number,
+): Promise<number[]> {
+  const table = recordTableOf[kind];
+  const rows = await db.execute<{ halo_id: number }>(sql`
+    select halo_id from ${table}
+    where integration_id = ${integrationId}::uuid and deleted_at is null
+      and last_seen_sync_id is distinct from ${syncRunId}::uuid
+    order by halo_id limit ${limit}
+  `);
+  return rows.map((r) => r.halo_id);
+}
+
+/** Marks rows as seen by a run without touching their content: Halo confirmed they still exist. */
+export async function markSeen(
+  db: Executor,
+  kind: HaloKind,
+  integrationId: string,
+  syncRunId: string,
+  haloIds: number[],
+): Promise<void> {
+  if (haloIds.length === 0) return;
+  const table = recordTableOf[kind];
+  await db.execute(sql`
+    update ${table} set last_seen_sync_id = ${syncRunId}::uuid
+    where integration_id = ${integrationId}::uuid
+      and halo_id = any(${`{${haloIds.join(',')}}`}::int[])
+  `);
+}
+
+/**
+ * Like softDeleteUnseen, but limited to the given ids (those Halo confirmed gone). The share guard still
+ * compares against every live row of the kind.
+ */
+export async function softDeleteConfirmed(
+  tx: Executor,
+  kind: HaloKind,
+  integrationId: string,
+  syncRunId: string,
+  haloIds: number[],
+  opts: { maxShare: number },
+): Promise<SweepResult> {
+  const table = recordTableOf[kind];
+  const ids = `{${haloIds.join(',')}}`;
+  const [row] = await tx.execute<{ total: number; unseen: number; deleted: number }>(sql`
+    with stats as (
+      select count(*)::int as total,
+             count(*) filter (where last_seen_sync_id is distinct from ${syncRunId}::uuid
+                              and halo_id = any(${ids}::int[]))::int as unseen
+      from ${table}
+      where integration_id = ${integrationId}::uuid and deleted_at is null
+    ),
+    swept as (
+      update ${table} as t
+      set deleted_at = now(), updated_at = now()
+      from stats
+      where t.integration_id = ${integrationId}::uuid
+        and t.deleted_at is null
+        and t.last_seen_sync_id is distinct from ${syncRunId}::uuid
+        and t.halo_id = any(${ids}::int[])
+        and stats.unseen <= ${opts.maxShare}::float8 * stats.total
+      returning 1
+    )
+    select total, unseen, (select count(*)::int from swept) as deleted from stats
+  `);
+  if (!row) throw new Error('Sweeping confirmed rows returned no row');
+  return { ...row, refused: row.unseen > row.deleted };
+}

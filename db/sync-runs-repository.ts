@@ -92,16 +92,23 @@ export async function findRunningSyncRun(db: Executor, integrationId: string): P
   return row ?? null;
 }
 
-/** Newest first; account-scoped. */
+/** Newest first; account-scoped; keyset-paged by (started_at, id) so runs started meanwhile shift nothing. */
 export async function listSyncRuns(
   db: Executor,
-  opts: { accountId: string; integrationId: string; limit: number },
+  opts: { accountId: string; integrationId: string; limit: number; before?: { startedAt: Date; id: string } },
 ): Promise<SyncRun[]> {
+  // Compared at millisecond precision, the precision a cursor built from a JS Date carries.
+  const startedMs = sql`date_trunc('milliseconds', ${syncRuns.startedAt})`;
+  const before = opts.before
+    ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)`
+    : undefined;
   return db
     .select()
     .from(syncRuns)
-    .where(and(eq(syncRuns.integrationId, opts.integrationId), eq(syncRuns.accountId, opts.accountId)))
-    .orderBy(desc(syncRuns.startedAt), desc(syncRuns.id))
+    .where(
+      and(eq(syncRuns.integrationId, opts.integrationId), eq(syncRuns.accountId, opts.accountId), before),
+    )
+    .orderBy(desc(startedMs), desc(syncRuns.id))
     .limit(opts.limit);
 }
 
@@ -270,4 +277,41 @@ export async function seenCounts(
   `);
   if (!row) throw new Error('Counting seen rows returned no row');
   return row;
+}
+
+/** Adds soft-deleted rows to a run's counts for one kind. */
+export async function addDeletedCount(
+  db: Executor,
+  id: string,
+  kind: HaloKind,
+  deleted: number,
+): Promise<void> {
+  if (deleted === 0) return;
+  const key = countsKeyOf[kind];
+  await db.execute(sql`
+    update ${syncRuns} set counts = jsonb_set(counts, ${`{${key},deleted}`}::text[],
+      to_jsonb(coalesce((counts -> ${key}::text ->> 'deleted')::int, 0) + ${deleted}::int))
+    where id = ${id}
+  `);
+}
+
+/** When the latest completed sync (of a kind, or any) of an integration started. */
+export async function lastCompletedSyncStart(
+  db: Executor,
+  integrationId: string,
+  kind?: SyncRunKind,
+): Promise<Date | null> {
+  const [row] = await db
+    .select({ startedAt: syncRuns.startedAt })
+    .from(syncRuns)
+    .where(
+      and(
+        eq(syncRuns.integrationId, integrationId),
+        eq(syncRuns.status, 'completed'),
+        kind ? eq(syncRuns.kind, kind) : undefined,
+      ),
+    )
+    .orderBy(desc(syncRuns.startedAt))
+    .limit(1);
+  return row?.startedAt ?? null;
 }

@@ -37,7 +37,11 @@ export interface HaloClientOptions {
 export interface HaloClient {
   /** Asks Halo for a new token (checking the credentials) and caches it; the token itself stays inside. */
   requestToken(): Promise<{ tokenType: string; expiresAt: number }>;
-  listPage(kind: HaloKind, pageNo: number, pageSize: number): Promise<Page>;
+  /**
+   * One page in id order. `changedSince` sends Halo's lastupdatefromdate filter, which not every tenant
+   * honours (halo-api.md §6): callers must check that it does before trusting a filtered count.
+   */
+  listPage(kind: HaloKind, pageNo: number, pageSize: number, filter?: { changedSince?: Date }): Promise<Page>;
   /** The asset's detail record, or null when Halo no longer has it. */
   getAsset(id: number): Promise<RawHaloRecord | null>;
 }
@@ -111,7 +115,7 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
       return { tokenType: token.tokenType, expiresAt: token.expiresAt };
     },
 
-    async listPage(kind, pageNo, pageSize) {
+    async listPage(kind, pageNo, pageSize, filter) {
       assertPositiveInteger('pageNo', pageNo);
       assertPositiveInteger('pageSize', pageSize);
       const ctx = contexts[kind];
@@ -124,6 +128,7 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
         orderdesc: 'false',
         includeinactive: 'true',
         includeactive: 'true',
+        ...(filter?.changedSince ? { lastupdatefromdate: filter.changedSince.toISOString().slice(0, 19) } : {}),
       }).toString();
       const res = await authorisedGet(url, ctx);
       if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);

@@ -7,6 +7,7 @@ import { temporalCliPath } from '../config/tools';
 import { createAccount, findAccountByApiKey } from '../db/accounts-repository';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
+import { registerSearchAttributes } from './search-attributes';
 import { httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
 
 const config = loadConfig();
@@ -53,28 +54,23 @@ if (!process.env.TEMPORAL_ADDRESS) {
   if (await portOpen(host, port)) {
     console.error(`[start] a Temporal server already answers on ${host}:${port}; using it`);
   } else {
-    temporal = startChild('temporal', temporalCliPath, [
-      'server',
-      'start-dev',
-      '--ip',
-      host,
-      '--port',
-      String(port),
-      '--ui-port',
-      '8233',
+    // SQLite under .data keeps runs and schedules across restarts; the Web UI listens on 8233.
+    const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', '8233'];
+    args.push(
       '--db-filename',
       join(config.DATA_DIR, 'temporal.db'),
       '--namespace',
       config.TEMPORAL_NAMESPACE,
-      '--log-level',
-      'warn',
-    ]);
+    );
+    args.push('--log-level', 'error');
+    temporal = startChild('temporal', temporalCliPath, args);
     await waitFor('the Temporal dev server', () => portOpen(host, port), 60_000);
   }
   env.TEMPORAL_ADDRESS = `${host}:${port}`;
   temporalUi = 'http://127.0.0.1:8233';
   env.TEMPORAL_UI_URL = temporalUi;
 }
+await registerSearchAttributes(env.TEMPORAL_ADDRESS ?? config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
 
 let workerReady: () => void = () => {};
 const workerStarted = new Promise<void>((resolve) => (workerReady = resolve));

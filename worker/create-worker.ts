@@ -5,6 +5,7 @@ import {
   type NativeConnection,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
+import { createScheduleActivities } from '../activities/schedule-activities';
 import { createActivities, type ActivityDeps } from '../activities/sync-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -33,7 +34,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities(options.deps),
+    activities: { ...createActivities(options.deps), ...createScheduleActivities(options.deps) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // Pages are short; a worker stopped mid-page should give it back quickly rather than hold it.
     shutdownGraceTime: '10 seconds',

@@ -1,2 +1,3 @@
 // The worker bundles this file: it must export every workflow and import nothing with side effects.
-export { FullSync, progressQuery } from './full-sync';
+export { FullSync, IncrementalSync, progressQuery } from './sync';
+export { ScheduledSync } from './scheduled-sync';

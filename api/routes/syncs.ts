@@ -1,8 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { findSyncRun } from '../../db/sync-runs-repository';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { findSyncRun, findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
-import { notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import type { SyncService } from '../sync-service';
 import { syncView } from '../views';
 import { idParams } from './integrations';
@@ -11,11 +11,24 @@ export const syncRoutes: FastifyPluginAsync<{ deps: AppDeps; syncs: SyncService 
   app,
   { deps, syncs },
 ) => {
-  app.get('/syncs/:id', async (request) => {
+  async function ownSync(request: FastifyRequest): Promise<SyncRunRow> {
     const params = idParams.safeParse(request.params);
-    if (!params.success) throw notFound('Sync');
-    const run = await findSyncRun(deps.db, accountOf(request).id, params.data.id);
+    const run = params.success ? await findSyncRun(deps.db, accountOf(request).id, params.data.id) : null;
     if (!run) throw notFound('Sync');
-    return syncView(run, syncs);
+    return run;
+  }
+
+  app.get('/syncs/:id', async (request) => syncView(await ownSync(request), syncs));
+
+  // Cancels the run's workflow; pages in flight stop at their next heartbeat and the run ends "cancelled".
+  app.post('/syncs/:id/cancel', async (request, reply) => {
+    const run = await ownSync(request);
+    if (run.status !== 'running') {
+      throw new ApiError('sync_not_running', `This sync has already ended (${run.status}).`, {
+        sync: syncView(run, syncs),
+      });
+    }
+    await syncs.cancelSync(run);
+    return reply.code(202).send(syncView((await findSyncRunById(deps.db, run.id)) ?? run, syncs));
   });
 };

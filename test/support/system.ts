@@ -60,3 +60,8 @@ export async function startTestWorker(
 export function syncServiceFor(config: Config, database: TestDatabase, temporal: Client) {
   return createSyncService({ config, db: database.db, temporal });
 }
+
+/** What the sync service needs to know of a seeded integration. */
+export function targetOf(account: { accountId: string }, integration: { id: string; tenant: string }) {
+  return { accountId: account.accountId, integrationId: integration.id, tenant: integration.tenant };
+}

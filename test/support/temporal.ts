@@ -1,6 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../config/tools';
+import { searchAttributes } from '../../workflows/identity';
 import { bundleWorkflows } from '../../worker/create-worker';
 
 // Workers in tests log only errors; expected failures (bad credentials, cancellations) would drown the output.
@@ -13,6 +14,8 @@ export function startTemporalDevServer(): Promise<TestWorkflowEnvironment> {
       executable: { type: 'existing-path', path: temporalCliPath },
       ip: '127.0.0.1',
       log: { format: 'pretty', level: 'error' },
+      // Registered as npm start registers them, so runs carry them exactly as in production.
+      searchAttributes: Object.values(searchAttributes),
     },
   });
 }

@@ -3,12 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { findSyncRunById } from '../../db/sync-runs-repository';
-import { progressQuery } from '../../workflows/full-sync';
+import { progressQuery } from '../../workflows/sync';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, largestPayload, runHistories } from '../support/histories';
-import { seedIntegration, startTestWorker, syncServiceFor, testConfig } from '../support/system';
+import { seedIntegration, startTestWorker, syncServiceFor, targetOf, testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240_000 }, () => {
@@ -40,7 +40,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
 
   async function syncToEnd(integrationId: string, accountId: string) {
     const syncs = syncServiceFor(config, database, temporal.client);
-    const { run } = await syncs.startFullSync(accountId, integrationId);
+    const { run } = await syncs.startSync({ accountId, integrationId, tenant: 'standin' }, 'full');
     await temporal.client.workflow
       .getHandle(run.workflowId)
       .result()
@@ -187,8 +187,8 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   it('starts no second sync while one runs for the same integration', async () => {
     const { account, integration } = await seedIntegration(database, config, standin.settings);
     const syncs = syncServiceFor(config, database, temporal.client);
-    const first = await syncs.startFullSync(account.accountId, integration.id);
-    const second = await syncs.startFullSync(account.accountId, integration.id);
+    const first = await syncs.startSync(targetOf(account, integration), 'full');
+    const second = await syncs.startSync(targetOf(account, integration), 'full');
     assert.equal(first.started, true);
     assert.equal(second.started, false);
     assert.equal(second.run.id, first.run.id);

@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { findSyncRunById } from '../../db/sync-runs-repository';
+import { randomUUID } from 'node:crypto';
+import { syncOptionsOf } from '../../api/sync-service';
+import { findSyncRunById, insertSyncRun } from '../../db/sync-runs-repository';
+import { FullSync } from '../../workflows/sync';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, startTestWorker, syncServiceFor, testConfig } from '../support/system';
+import { seedIntegration, startTestWorker, testConfig } from '../support/system';
 import { startTimeSkippingServer } from '../support/temporal';
 
 describe('FullSync through Halo faults, on the time-skipping test server', { timeout: 120_000 }, () => {
@@ -45,11 +48,19 @@ describe('FullSync through Halo faults, on the time-skipping test server', { tim
       return true;
     };
     const { account, integration } = await seedIntegration(database, config, standin.settings);
-    const { run } = await syncServiceFor(config, database, temporal.client).startFullSync(
-      account.accountId,
-      integration.id,
-    );
-    await temporal.client.workflow.getHandle(run.workflowId).result();
+    // Started directly: the time-skipping server knows no custom search attributes, which the service sets.
+    const run = await insertSyncRun(database.db, {
+      id: randomUUID(),
+      accountId: account.accountId,
+      integrationId: integration.id,
+      kind: 'full',
+      workflowId: `retries-${integration.id}`,
+    });
+    await temporal.client.workflow.execute(FullSync, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      workflowId: run.workflowId,
+      args: [{ syncRunId: run.id, integrationId: integration.id, options: syncOptionsOf(config) }],
+    });
 
     const finished = await findSyncRunById(database.db, run.id);
     assert.equal(finished?.status, 'completed', finished?.error ?? '');

@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -12,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/sync-activities';
-import type { PageCounts, SyncPlan } from '../activities/types';
+import type { PageCounts, SyncKind, SyncPlan } from '../activities/types';
 import type { HaloKind } from '../halo/records';
 import { addPageCounts, effectivePageSize, emptyPageCounts, pagesFor, syncOrder } from './paging';
 
@@ -23,6 +24,8 @@ export interface SyncOptions {
   concurrency: number;
   /** Continue-as-new after this many pages (or sooner when Temporal suggests it) to bound history. */
   maxPagesPerRun: number;
+  /** A full sync refuses to soft-delete more than this share (0..1) of a kind's rows. */
+  maxDeleteShare?: number;
 }
 
 interface KindCursor {
@@ -34,22 +37,24 @@ interface KindCursor {
 }
 
 /** Everything a run hands to the next one across continue-as-new. */
-export interface FullSyncCarried {
+export interface SyncCarried {
   plan: SyncPlan;
   kindIndex: number;
   cursor: KindCursor | null;
   pagesDone: number;
   pagesByKind: Record<HaloKind, number>;
   counts: Record<HaloKind, PageCounts>;
+  /** Halo's record_count as the latest page of each kind reported it. */
+  lastRecordCount: Record<HaloKind, number>;
   warnings: string[];
   generation: number;
 }
 
-export interface FullSyncInput {
+export interface SyncInput {
   syncRunId: string;
   integrationId: string;
   options: SyncOptions;
-  carried?: FullSyncCarried;
+  carried?: SyncCarried;
 }
 
 export interface SyncProgress {
@@ -67,33 +72,32 @@ export interface SyncOutcome {
 
 export const progressQuery = defineQuery<SyncProgress>('progress');
 
-const nonRetryableErrorTypes = [
-  'HaloAuthError',
-  'HaloPermissionError',
-  'HaloUrlRejectedError',
-  'IntegrationNotFoundError',
-  'ConfigurationError',
-];
-
 const retry = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
   maximumAttempts: 10,
-  nonRetryableErrorTypes,
+  nonRetryableErrorTypes: [
+    'HaloAuthError',
+    'HaloPermissionError',
+    'HaloUrlRejectedError',
+    'IntegrationNotFoundError',
+  ],
 };
 
-const { syncPage } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '2 minutes',
+const { syncPage, sweepDeletions } = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '5 minutes',
   heartbeatTimeout: '30 seconds',
+  // A cancelled sync waits for in-flight pages to stop, so its final counts include every page written.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry,
 });
 const { planSync, finishSync } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '2 minutes',
   retry,
 });
 
-function freshCarried(plan: SyncPlan, pageSize: number): FullSyncCarried {
+function freshCarried(plan: SyncPlan, pageSize: number): SyncCarried {
   const pagesByKind = {} as Record<HaloKind, number>;
   const counts = {} as Record<HaloKind, PageCounts>;
   for (const kind of syncOrder) {
@@ -101,13 +105,35 @@ function freshCarried(plan: SyncPlan, pageSize: number): FullSyncCarried {
     counts[kind] = emptyPageCounts();
   }
   const warnings = syncOrder.flatMap((kind) => (plan.skipped[kind] ? [plan.skipped[kind]] : []));
-  return { plan, kindIndex: 0, cursor: null, pagesDone: 0, pagesByKind, counts, warnings, generation: 0 };
+  return {
+    plan,
+    kindIndex: 0,
+    cursor: null,
+    pagesDone: 0,
+    pagesByKind,
+    counts,
+    lastRecordCount: { ...plan.recordCounts },
+    warnings,
+    generation: 0,
+  };
 }
 
-/** A full pass over customers, then hardware assets, then software licences. */
-export async function FullSync(input: FullSyncInput): Promise<SyncOutcome> {
+/** A complete pass over customers, hardware assets and software; rows Halo no longer has are soft-deleted. */
+export async function FullSync(input: SyncInput): Promise<SyncOutcome> {
+  return runSync('full', input);
+}
+
+/**
+ * Brings the copy up to date cheaply: only records Halo reports as changed since the last sync where the
+ * tenant honours that filter, otherwise a pass that rewrites only changed rows. Never deletes.
+ */
+export async function IncrementalSync(input: SyncInput): Promise<SyncOutcome> {
+  return runSync('incremental', input);
+}
+
+async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcome> {
   const { syncRunId, integrationId, options } = input;
-  let state: FullSyncCarried | undefined = input.carried;
+  let state: SyncCarried | undefined = input.carried;
   let phase = state ? (syncOrder[state.kindIndex] ?? 'finishing') : 'planning';
 
   const pagesTotal = () => (state ? syncOrder.reduce((n, k) => n + state!.pagesByKind[k], 0) : 0);
@@ -115,14 +141,16 @@ export async function FullSync(input: FullSyncInput): Promise<SyncOutcome> {
     phase,
     pagesDone: state?.pagesDone ?? 0,
     pagesTotal: pagesTotal(),
-    counts:
-      state?.counts ??
-      freshCarried({ recordCounts: { customers: 0, hardware: 0, software: 0 }, skipped: {} }, 1).counts,
+    counts: state?.counts ?? {
+      customers: emptyPageCounts(),
+      hardware: emptyPageCounts(),
+      software: emptyPageCounts(),
+    },
   }));
 
   try {
     if (!state) {
-      const plan = await planSync({ syncRunId, integrationId });
+      const plan = await planSync({ syncRunId, integrationId, kind: syncKind });
       state = freshCarried(plan, options.pageSize);
     }
     let pagesThisRun = 0;
@@ -153,11 +181,13 @@ export async function FullSync(input: FullSyncInput): Promise<SyncOutcome> {
           kind,
           pageNo,
           pageSize: cursor.pageSize,
-          markSeen: true,
+          markSeen: syncKind === 'full',
+          changedSince: current.plan.changedSince[kind] ?? null,
           pagesTotal: pagesTotal(),
         });
         addPageCounts(current.counts[kind], result);
         current.pagesDone += 1;
+        current.lastRecordCount[kind] = result.recordCount;
         // Records added while we page through raise record_count; follow them to the new end.
         if (result.recordCount > cursor.recordCount) {
           cursor.recordCount = result.recordCount;
@@ -186,6 +216,22 @@ export async function FullSync(input: FullSyncInput): Promise<SyncOutcome> {
       }
       state.cursor = null;
       state.kindIndex += 1;
+    }
+
+    // Deletions are concluded only here: after a complete pass of every kind, never from a partial run.
+    if (syncKind === 'full') {
+      phase = 'deletions';
+      for (const kind of syncOrder) {
+        if (state.plan.skipped[kind]) continue;
+        const sweep = await sweepDeletions({
+          syncRunId,
+          integrationId,
+          kind,
+          recordCount: state.lastRecordCount[kind],
+          maxShare: options.maxDeleteShare ?? 0.5,
+        });
+        if (sweep.warning) state.warnings.push(sweep.warning);
+      }
     }
 
     phase = 'finishing';
@@ -253,8 +299,9 @@ export function describeFailure(error: unknown): string {
   let cause: unknown = error;
   while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
   if (cause instanceof ApplicationFailure) return cause.message;
-  if (cause instanceof TimeoutFailure)
-    return 'A sync step did not finish in time; Halo or the database may be slow. It will be retried by the next sync.';
+  if (cause instanceof TimeoutFailure) {
+    return 'A sync step did not finish in time; Halo or the database may be slow. The next sync will try again.';
+  }
   if (cause instanceof Error) return cause.message;
   return 'The sync failed for an unknown reason.';
 }

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/client';
+import { isUniqueViolation } from '../db/errors';
+import { findIntegrationById } from '../db/integrations-repository';
+import {
+  deleteSyncRun,
+  findRunningSyncRun,
+  insertSyncRun,
+  lastCompletedSyncStart,
+  setSyncRunWorkflowRunId,
+} from '../db/sync-runs-repository';
+import { syncWorkflowId } from '../workflows/identity';
+import type { PreparedScheduledSync, PrepareScheduledSyncInput } from './types';
+
+/** What a schedule firing needs done outside the workflow: choose the kind and record the run. */
+export function createScheduleActivities(deps: { db: Database }) {
+  const { db } = deps;
+  return {
+    async prepareScheduledSync(input: PrepareScheduledSyncInput): Promise<PreparedScheduledSync> {
+      const integration = await findIntegrationById(db, input.integrationId);
+      if (!integration) return { skipped: 'The integration no longer exists.' };
+      const running = await findRunningSyncRun(db, input.integrationId);
+      if (running) return { skipped: `A ${running.kind} sync (${running.id}) is already running.` };
+
+      // A full sync is the only way deletions are found, so one is due on its own, slower cadence.
+      const lastFull = await lastCompletedSyncStart(db, input.integrationId, 'full');
+      const fullDue = !lastFull || Date.now() - lastFull.getTime() >= input.fullEveryHours * 3_600_000;
+      const kind = fullDue ? 'full' : 'incremental';
+      const syncRunId = randomUUID();
+      try {
+        await insertSyncRun(db, {
+          id: syncRunId,
+          accountId: integration.accountId,
+          integrationId: integration.id,
+          kind,
+          workflowId: syncWorkflowId(integration.id),
+        });
+      } catch (error) {
+        // A manual sync was recorded between the check and the insert: it wins, the schedule skips.
+        if (isUniqueViolation(error)) return { skipped: 'Another sync started at the same moment.' };
+        throw error;
+      }
+      return { syncRunId, kind, accountId: integration.accountId, tenant: integration.tenant };
+    },
+
+    async linkSyncRun(input: { syncRunId: string; workflowRunId: string }): Promise<void> {
+      await setSyncRunWorkflowRunId(db, input.syncRunId, input.workflowRunId);
+    },
+
+    /** The sync could not start (one was already running in Temporal): forget the row recorded for it. */
+    async abandonSyncRun(input: { syncRunId: string }): Promise<void> {
+      await deleteSyncRun(db, input.syncRunId);
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Names and search attributes shared by the workflows, the API and the scripts. Pure: safe in workflow code.
+import { defineSearchAttributeKey } from '@temporalio/common';
+
+/** One workflow id per integration: Temporal itself refuses a second concurrent sync of it. */
+export function syncWorkflowId(integrationId: string): string {
+  return `halo-sync-${integrationId}`;
+}
+
+export function scheduleId(integrationId: string): string {
+  return `halo-sync-schedule-${integrationId}`;
+}
+
+/** Filters for the Temporal UI: "HaloIntegrationId = '…'" finds every run of one integration. */
+export const searchAttributes = {
+  integrationId: defineSearchAttributeKey('HaloIntegrationId', 'KEYWORD'),
+  accountId: defineSearchAttributeKey('HaloAccountId', 'KEYWORD'),
+  syncKind: defineSearchAttributeKey('HaloSyncKind', 'KEYWORD'),
+} as const;
+
+/** For registering the attributes on a server: name and the type as the CLI and operator API spell it. */
+export const searchAttributeDefinitions = Object.values(searchAttributes).map((key) => ({
+  name: key.name,
+  type: 'Keyword' as const,
+}));
+
+export interface SyncLabels {
+  integrationId: string;
+  accountId: string;
+  kind: 'full' | 'incremental' | 'scheduled';
+  tenant: string;
+}
+
+/** Search attributes, memo and summary a person sees on a run in the Temporal UI. */
+export function syncRunLabels(labels: SyncLabels) {
+  const tenant = labels.tenant || 'on-premises Halo';
+  return {
+    typedSearchAttributes: [
+      { key: searchAttributes.integrationId, value: labels.integrationId },
+      { key: searchAttributes.accountId, value: labels.accountId },
+      { key: searchAttributes.syncKind, value: labels.kind },
+    ],
+    memo: { tenant, kind: labels.kind, integrationId: labels.integrationId },
+    staticSummary: `${labels.kind === 'scheduled' ? 'Scheduled sync' : labels.kind === 'full' ? 'Full sync' : 'Incremental sync'} of ${tenant}`,
+  };
+}
