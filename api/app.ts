@@ -4,6 +4,7 @@ import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
+import { createRateLimiter } from './rate-limit';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { recordRoutes } from './routes/records';
@@ -40,6 +41,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', createAuthenticate(deps.db));
+      v1.addHook(
+        'onRequest',
+        createRateLimiter({ limit: deps.config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
+      );
       await v1.register(integrationRoutes, { deps, syncs, schedules });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });

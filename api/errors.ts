@@ -12,6 +12,7 @@ export type ApiErrorCode =
   | 'sync_in_progress'
   | 'sync_not_running'
   | 'payload_too_large'
+  | 'rate_limited'
   | 'unsupported_media_type'
   | 'service_unavailable'
   | 'internal';
@@ -27,6 +28,7 @@ const statusOf = {
   sync_in_progress: 409,
   sync_not_running: 409,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_media_type: 415,
   service_unavailable: 503,
   internal: 500,

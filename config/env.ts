@@ -44,6 +44,7 @@ export const envSchema = z.object({
   SYNC_INCREMENTAL_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),
   SCHEDULE_INCREMENTAL_EVERY_MINUTES: positiveInt(60, 7 * 24 * 60),
   SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
+  API_RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -3,6 +3,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   ContinueAsNew,
   continueAsNew,
   defineQuery,
@@ -207,6 +208,8 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
       }
 
       await runWindow(cursor, options.concurrency, fetchPage, timeToHandOver);
+      // Pages that finished despite a cancel request must not carry the run on into a fresh one.
+      throwIfCancelled();
 
       if (cursor.nextPage <= cursor.pagesTotal) {
         await continueAsNew<typeof FullSync>({
@@ -218,6 +221,7 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
       state.kindIndex += 1;
     }
 
+    throwIfCancelled();
     // Deletions are concluded only here: after a complete pass of every kind, never from a partial run.
     if (syncKind === 'full') {
       phase = 'deletions';
@@ -292,6 +296,11 @@ async function runWindow(
     }
     if (outcome.failure) throw outcome.failure;
   });
+}
+
+/** A cancel request reaches activities only at their heartbeats; between them the workflow checks itself. */
+function throwIfCancelled(): void {
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('The sync was cancelled');
 }
 
 /** The sentence a person sees on a failed run: the activity's own message, which says what to do. */
