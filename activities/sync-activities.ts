@@ -15,6 +15,8 @@ import {
   setSyncRunPhase,
 } from '../db/sync-runs-repository';
 import { decryptSecret } from '../db/crypto';
+import { budgetLimitsOf } from '../db/request-budget-repository';
+import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient } from '../halo/client';
 import { isHaloError, HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
@@ -44,6 +46,13 @@ export interface ActivityDeps {
   incrementalOverlapMs?: number;
   /** Up to this many deletion candidates are each confirmed with GET /Asset/{id}. Default 100. */
   verifyDeletionsUpTo?: number;
+  /**
+   * The per-tenant Halo request budget shared by every worker process (PostgreSQL state). Every Halo call,
+   * token requests included, waits for a slot; a 429 pauses the tenant instead of failing the page.
+   */
+  requestBudget?: RequestBudget;
+  /** The longest one Halo request waits out 429s before the page fails (and Temporal retries it). */
+  haloRateLimitMaxWaitMs?: number;
 }
 
 const kindLabel: Record<HaloKind, string> = {
@@ -86,20 +95,34 @@ export function createActivities(deps: ActivityDeps) {
         nonRetryable: true,
       });
     }
-    const clientSecret = decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id);
+    const settings = {
+      resourceServerUrl: row.resourceServerUrl,
+      authServerUrl: row.authServerUrl,
+      tenant: row.tenant,
+      clientId: row.clientId,
+      clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
+    };
+    const ctx = Context.current();
     return createHaloClient({
-      settings: {
-        resourceServerUrl: row.resourceServerUrl,
-        authServerUrl: row.authServerUrl,
-        tenant: row.tenant,
-        clientId: row.clientId,
-        clientSecret,
-      },
+      settings,
       allowPrivate: deps.allowPrivateHaloUrls,
       timeoutMs: deps.haloTimeoutMs,
       // Keyed by the row's version so edited credentials never reuse an old token.
       cacheKey: `${row.id}:${row.updatedAt.getTime()}`,
       ...(deps.tokenCache ? { tokenCache: deps.tokenCache } : {}),
+      ...(deps.requestBudget
+        ? {
+            // Keyed by tenant, not integration: two integrations of one tenant share Halo's limit.
+            budget: deps.requestBudget.forTenant(tenantKeyOf(settings), {
+              limits: budgetLimitsOf(row),
+              signal: ctx.cancellationSignal,
+              onWait: () => ctx.heartbeat(),
+            }),
+          }
+        : {}),
+      ...(deps.haloRateLimitMaxWaitMs !== undefined
+        ? { maxRateLimitWaitMs: deps.haloRateLimitMaxWaitMs }
+        : {}),
     });
   }
 

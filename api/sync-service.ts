@@ -29,6 +29,7 @@ export function syncOptionsOf(config: Config): SyncOptions {
     concurrency: config.SYNC_PAGE_CONCURRENCY,
     maxPagesPerRun: config.SYNC_MAX_PAGES_PER_RUN,
     maxDeleteShare: config.SYNC_MAX_DELETE_SHARE,
+    heartbeatSeconds: config.SYNC_HEARTBEAT_SECONDS,
   };
 }
 

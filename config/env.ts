@@ -36,6 +36,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HALO_TIMEOUT_MS: positiveInt(30_000, 600_000),
   HALO_PAGE_SIZE: positiveInt(100, 1000),
+  /** Requests per tenant per rolling window (halo-api.md §7: Halo allows about 300 per 5 minutes). */
+  HALO_BUDGET_REQUESTS: positiveInt(270, 100_000),
+  HALO_BUDGET_WINDOW_SECONDS: positiveInt(300, 86_400),
+  /** Longest a request waits out 429s before failing; unset means one window and a fifth. */
+  HALO_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   SYNC_PAGE_CONCURRENCY: positiveInt(4, 64),
   SYNC_MAX_PAGES_PER_RUN: positiveInt(500, 5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
@@ -45,6 +50,7 @@ export const envSchema = z.object({
   SCHEDULE_INCREMENTAL_EVERY_MINUTES: positiveInt(60, 7 * 24 * 60),
   SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
+  SYNC_HEARTBEAT_SECONDS: positiveInt(30, 600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -84,4 +90,9 @@ export function resolveEncryptionKey(env: Env): string {
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const env = parseEnv(source);
   return { ...env, ENCRYPTION_KEY: resolveEncryptionKey(env) };
+}
+
+/** The Halo request budget every integration gets unless it sets its own. */
+export function budgetDefaultsOf(config: Pick<Env, 'HALO_BUDGET_REQUESTS' | 'HALO_BUDGET_WINDOW_SECONDS'>) {
+  return { requests: config.HALO_BUDGET_REQUESTS, windowMs: config.HALO_BUDGET_WINDOW_SECONDS * 1000 };
 }

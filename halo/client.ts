@@ -1,8 +1,10 @@
 // The Halo client the activities and the API use: a token request, one page of a list, one asset.
-// Paging policy (when to stop, deduplication, rate budgets) belongs to the callers; this only makes each
-// request correct and turns each failure into a HaloError.
+// Paging policy (when to stop, deduplication) belongs to the callers; this makes each request correct, paces
+// it through the tenant's request budget when given one, and turns each failure into a HaloError.
 import { Agent, type Dispatcher } from 'undici';
+import type { TenantBudget } from './budget';
 import { exchange, type HaloRequest, type HaloResponse } from './http';
+import { pacedSend } from './paced-send';
 import { haloEnvelopeKeyOf, haloResourceOf, type HaloKind, type RawHaloRecord } from './records';
 import { SecretList } from './redact';
 import {
@@ -32,6 +34,16 @@ export interface HaloClientOptions {
   maxBodyBytes?: number;
   /** Called once per HTTP exchange; status is 0 when no answer came. */
   onRequest?: (info: { method: string; path: string; status: number; ms: number }) => void;
+  /**
+   * The tenant's request budget (halo/budget.ts): every exchange, token requests included, waits for a
+   * slot, and a 429 pauses the tenant and sends the same request again after the pause. Without it a 429
+   * fails at once with HaloRateLimitError.
+   */
+  budget?: TenantBudget;
+  /** With a budget: the longest one request waits out 429s before HaloRateLimitError; default 1.2 windows. */
+  maxRateLimitWaitMs?: number;
+  /** Retries of a 502/503/504 inside the client (retry-timing.ts); default 0, left to the caller. */
+  serverErrorRetries?: number;
 }
 
 export interface HaloClient {
@@ -72,15 +84,23 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const secrets = new SecretList(settings.clientSecret);
 
-  const send = (req: HaloRequest): Promise<HaloResponse> =>
-    exchange(req, {
-      dispatcher,
-      allowPrivate,
-      timeoutMs,
-      maxBodyBytes,
-      secrets: () => secrets,
-      onRequest: opts.onRequest,
-    });
+  const send = pacedSend(
+    (req: HaloRequest): Promise<HaloResponse> =>
+      exchange(req, {
+        dispatcher,
+        allowPrivate,
+        timeoutMs,
+        maxBodyBytes,
+        secrets: () => secrets,
+        onRequest: opts.onRequest,
+      }),
+    {
+      budget: opts.budget,
+      maxRateLimitWaitMs: opts.maxRateLimitWaitMs,
+      serverErrorRetries: opts.serverErrorRetries,
+      secrets,
+    },
+  );
 
   const tokens = createTokenSource({
     settings,
@@ -128,7 +148,9 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
         orderdesc: 'false',
         includeinactive: 'true',
         includeactive: 'true',
-        ...(filter?.changedSince ? { lastupdatefromdate: filter.changedSince.toISOString().slice(0, 19) } : {}),
+        ...(filter?.changedSince
+          ? { lastupdatefromdate: filter.changedSince.toISOString().slice(0, 19) }
+          : {}),
       }).toString();
       const res = await authorisedGet(url, ctx);
       if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);

@@ -12,6 +12,7 @@ import {
 import { readHaloErrorBody } from './error-body';
 import type { HaloResponse } from './http';
 import { safeUrl, scrubSecrets } from './redact';
+import { retryAfterMs } from './retry-timing';
 
 export interface ResourceContext {
   /** Halo's resource name, e.g. 'SoftwareLicence'; kept on HaloPermissionError. */
@@ -130,14 +131,6 @@ export function statusError(res: HaloResponse, secrets: Iterable<string>, ctx: R
     });
   }
   return new HaloBadResponseError({ message: `Halo answered with an unexpected status (${answer})`, status });
-}
-
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  if (typeof header !== 'string') return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /**

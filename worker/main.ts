@@ -1,6 +1,7 @@
 // The worker process: runs the sync workflows and activities until SIGINT/SIGTERM.
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../config/env';
+import { budgetDefaultsOf, loadConfig } from '../config/env';
+import { createPostgresRequestBudget } from '../halo/budget-postgres';
 import { createDatabase } from '../db/client';
 import { parseEncryptionKey } from '../db/crypto';
 import { createSyncWorker } from './create-worker';
@@ -20,6 +21,11 @@ const worker = await createSyncWorker({
     encryptionKey,
     allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
     haloTimeoutMs: config.HALO_TIMEOUT_MS,
+    incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
+    requestBudget: createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) }),
+    ...(config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS !== undefined
+      ? { haloRateLimitMaxWaitMs: config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS * 1000 }
+      : {}),
   },
 });
 

@@ -27,6 +27,11 @@ export interface SyncOptions {
   maxPagesPerRun: number;
   /** A full sync refuses to soft-delete more than this share (0..1) of a kind's rows. */
   maxDeleteShare?: number;
+  /**
+   * How soon a page whose worker died is handed to another worker. Pages heartbeat as they go, so this only
+   * bounds how long a killed worker's page waits before its retry. Default 30.
+   */
+  heartbeatSeconds?: number;
 }
 
 interface KindCursor {
@@ -86,13 +91,16 @@ const retry = {
   ],
 };
 
-const { syncPage, sweepDeletions } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
-  // A cancelled sync waits for in-flight pages to stop, so its final counts include every page written.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  retry,
-});
+function pageActivities(options: SyncOptions) {
+  return proxyActivities<ReturnType<typeof createActivities>>({
+    // Long enough for a page to wait out a full Halo rate-limit window (5 minutes) and still finish.
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout: `${options.heartbeatSeconds ?? 30} seconds`,
+    // A cancelled sync waits for in-flight pages to stop, so its final counts include every page written.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    retry,
+  });
+}
 const { planSync, finishSync } = proxyActivities<ReturnType<typeof createActivities>>({
   startToCloseTimeout: '2 minutes',
   retry,
@@ -134,6 +142,7 @@ export async function IncrementalSync(input: SyncInput): Promise<SyncOutcome> {
 
 async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcome> {
   const { syncRunId, integrationId, options } = input;
+  const { syncPage, sweepDeletions } = pageActivities(options);
   let state: SyncCarried | undefined = input.carried;
   let phase = state ? (syncOrder[state.kindIndex] ?? 'finishing') : 'planning';
 

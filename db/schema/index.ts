@@ -1,12 +1,22 @@
 import { accounts } from './accounts';
 import { customers } from './customers';
+import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRuns } from './sync-runs';
 
-export { accounts, customers, hardwareAssets, integrations, softwareAssets, syncPages, syncRuns };
+export {
+  accounts,
+  customers,
+  haloRequestBudgets,
+  hardwareAssets,
+  integrations,
+  softwareAssets,
+  syncPages,
+  syncRuns,
+};
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
 export type Account = typeof accounts.$inferSelect;
@@ -19,3 +29,4 @@ export type SoftwareAsset = typeof softwareAssets.$inferSelect;
 export type SyncRun = typeof syncRuns.$inferSelect;
 export type NewSyncRun = typeof syncRuns.$inferInsert;
 export type SyncPage = typeof syncPages.$inferSelect;
+export type HaloRequestBudget = typeof haloRequestBudgets.$inferSelect;

@@ -1,4 +1,5 @@
-import { index, pgTable, text, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
 import { createdAt, updatedAt } from './columns';
 
@@ -17,8 +18,16 @@ export const integrations = pgTable(
     /** AES-256-GCM, bound to this row's id (see db/crypto.ts). */
     clientSecretEnc: text('client_secret_enc').notNull(),
     clientSecretLast4: text('client_secret_last4').notNull(),
+    /** Overrides HALO_BUDGET_REQUESTS for this integration's tenant; null uses the default. */
+    budgetRequests: integer('budget_requests'),
+    /** Overrides HALO_BUDGET_WINDOW_SECONDS; null uses the default. */
+    budgetWindowSeconds: integer('budget_window_seconds'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('integrations_account_id_idx').on(t.accountId)],
+  (t) => [
+    index('integrations_account_id_idx').on(t.accountId),
+    check('integrations_budget_requests_check', sql`${t.budgetRequests} > 0`),
+    check('integrations_budget_window_seconds_check', sql`${t.budgetWindowSeconds} > 0`),
+  ],
 );

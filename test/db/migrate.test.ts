@@ -39,6 +39,7 @@ void describe('migrateDatabase', () => {
       [
         'accounts',
         'customers',
+        'halo_request_budgets',
         'hardware_assets',
         'integrations',
         'software_assets',

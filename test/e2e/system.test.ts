@@ -34,6 +34,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
   const logs: string[] = [];
   let key: string;
   let otherKey: string;
+  let integrationId: string;
 
   async function call(
     method: string,
@@ -82,6 +83,8 @@ describe('the system end to end', { timeout: 300_000 }, () => {
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       ALLOW_PRIVATE_HALO_URLS: 'true',
       SYNC_MAX_PAGES_PER_RUN: '6',
+      HALO_BUDGET_REQUESTS: '100000',
+      HALO_BUDGET_WINDOW_SECONDS: '1',
       LOG_LEVEL: 'info',
     };
     [key, otherKey] = [await createAccount('E2E MSP'), await createAccount('Someone else')];
@@ -165,6 +168,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
       integration: Record<string, any>;
       sync: Record<string, any>;
     };
+    integrationId = integration['id'];
     assert.equal(integration['resourceServerUrl'], standin.settings.resourceServerUrl);
     assert.equal(integration['clientSecretSet'], true);
     assert.ok(!JSON.stringify(saved.body).includes(standin.settings.clientSecret));
@@ -255,5 +259,130 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     for (const text of [...histories.map(historyText), logs.join('\n')]) {
       for (const secret of secrets) assert.ok(!text.includes(secret), 'a secret was found');
     }
+  });
+  async function waitForEnd(syncId: string): Promise<Record<string, any>> {
+    let sync: Record<string, any> = {};
+    await waitFor(
+      `sync ${syncId} to end`,
+      async () => {
+        sync = (await call('GET', `/v1/syncs/${syncId}`)).body;
+        return sync['status'] !== 'running';
+      },
+      120_000,
+    );
+    return sync;
+  }
+
+  it('starts a manual sync, answers 409 while one runs, and lists runs newest first', async () => {
+    standin.faults.latencyMs = 50;
+    const started = await call('POST', `/v1/integrations/${integrationId}/syncs`, {
+      body: { kind: 'incremental' },
+    });
+    assert.equal(started.status, 202, JSON.stringify(started.body));
+    assert.equal(started.body['kind'], 'incremental');
+    const again = await call('POST', `/v1/integrations/${integrationId}/syncs`, { body: { kind: 'full' } });
+    assert.equal(again.status, 409);
+    assert.equal(again.body['error'].code, 'sync_in_progress');
+    assert.equal(again.body['error'].sync.id, started.body['id']);
+    standin.faults.latencyMs = 0;
+    const ended = await waitForEnd(started.body['id']);
+    assert.equal(ended['status'], 'completed', ended['error']);
+    assert.equal(ended['counts'].assets.created + ended['counts'].assets.updated, 0);
+
+    const bad = await call('POST', `/v1/integrations/${integrationId}/syncs`, {
+      body: { kind: 'everything' },
+    });
+    assert.equal(bad.status, 400);
+    assert.ok('kind' in bad.body['error'].fields);
+
+    const first = await call('GET', `/v1/integrations/${integrationId}/syncs?limit=1`);
+    assert.equal(first.body['items'].length, 1);
+    assert.equal(first.body['items'][0].id, started.body['id']);
+    const second = await call(
+      'GET',
+      `/v1/integrations/${integrationId}/syncs?limit=1&cursor=${first.body['nextCursor']}`,
+    );
+    assert.equal(second.body['items'][0].kind, 'full');
+    assert.equal(second.body['nextCursor'], null);
+    assert.equal(
+      (await call('GET', `/v1/integrations/${integrationId}/syncs`, { key: otherKey })).status,
+      404,
+    );
+  });
+
+  it('reads and changes the schedule in place', async () => {
+    const initial = await call('GET', `/v1/integrations/${integrationId}/schedule`);
+    assert.deepEqual(initial.body, { incrementalEveryMinutes: 60, fullEveryHours: 24, paused: false });
+    const created = (
+      await temporal.client.schedule.getHandle(`halo-sync-schedule-${integrationId}`).describe()
+    ).info.createdAt;
+    const changed = await call('PUT', `/v1/integrations/${integrationId}/schedule`, {
+      body: { incrementalEveryMinutes: 30, paused: true },
+    });
+    assert.deepEqual(changed.body, { incrementalEveryMinutes: 30, fullEveryHours: 24, paused: true });
+    const described = await temporal.client.schedule
+      .getHandle(`halo-sync-schedule-${integrationId}`)
+      .describe();
+    assert.equal(described.state.paused, true);
+    assert.deepEqual(described.info.createdAt, created, 'the schedule was updated, not recreated');
+    const invalid = await call('PUT', `/v1/integrations/${integrationId}/schedule`, {
+      body: { incrementalEveryMinutes: 1 },
+    });
+    assert.equal(invalid.status, 400);
+  });
+
+  it('keeps the working values when a PUT is refused by Halo, and resyncs on a good one', async () => {
+    const before = (await call('GET', `/v1/integrations/${integrationId}`)).body;
+    assert.equal(before['clientSecretSet'], true);
+    assert.equal(before['clientSecretLast4'], standin.settings.clientSecret.slice(-4));
+    assert.ok(!JSON.stringify(before).includes(standin.settings.clientSecret));
+
+    const refused = await call('PUT', `/v1/integrations/${integrationId}`, {
+      body: { clientSecret: 'another-wrong-secret' },
+    });
+    assert.equal(refused.status, 422);
+    assert.deepEqual((await call('GET', `/v1/integrations/${integrationId}`)).body, before);
+
+    const accepted = await call('PUT', `/v1/integrations/${integrationId}`, {
+      body: { authServerUrl: `${standin.settings.authServerUrl}/` },
+    });
+    assert.equal(accepted.status, 202, JSON.stringify(accepted.body));
+    assert.equal(accepted.body['sync'].kind, 'full');
+    const ended = await waitForEnd(accepted.body['sync'].id);
+    assert.equal(ended['status'], 'completed', ended['error']);
+  });
+
+  it('cancels a running sync through the API', async () => {
+    standin.faults.latencyMs = 300;
+    const started = await call('POST', `/v1/integrations/${integrationId}/syncs`, { body: { kind: 'full' } });
+    assert.equal(started.status, 202);
+    await waitFor(
+      'a few pages',
+      async () => (await call('GET', `/v1/syncs/${started.body['id']}`)).body['progress'].pagesDone >= 3,
+      30_000,
+    );
+    const cancel = await call('POST', `/v1/syncs/${started.body['id']}/cancel`);
+    assert.equal(cancel.status, 202);
+    const ended = await waitForEnd(started.body['id']);
+    standin.faults.latencyMs = 0;
+    assert.equal(ended['status'], 'cancelled');
+    assert.equal(ended['counts'].assets.deleted, 0);
+    assert.equal((await call('POST', `/v1/syncs/${started.body['id']}/cancel`)).status, 409);
+  });
+
+  it('deletes an integration with its schedule and all it synced', async () => {
+    assert.equal((await call('DELETE', `/v1/integrations/${integrationId}`, { key: otherKey })).status, 404);
+    const deleted = await call('DELETE', `/v1/integrations/${integrationId}`);
+    assert.equal(deleted.status, 204);
+    assert.equal((await call('GET', `/v1/integrations/${integrationId}`)).status, 404);
+    const left = await database.sql`select
+      (select count(*) from hardware_assets where integration_id = ${integrationId})::int as h,
+      (select count(*) from software_assets where integration_id = ${integrationId})::int as s,
+      (select count(*) from customers where integration_id = ${integrationId})::int as c,
+      (select count(*) from sync_runs where integration_id = ${integrationId})::int as r`;
+    assert.deepEqual(left[0], { h: 0, s: 0, c: 0, r: 0 });
+    await assert.rejects(
+      temporal.client.schedule.getHandle(`halo-sync-schedule-${integrationId}`).describe(),
+    );
   });
 });

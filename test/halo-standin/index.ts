@@ -1,8 +1,21 @@
-// A Halo tenant on 127.0.0.1 that behaves as halo-api.md describes, quirks included. No real Halo is
+// A Halo tenant on 127.0.0.1 that behaves as halo-api.md describes, quirks included, and misbehaves on
+// demand (faults.ts: the rate limit, 5xx, resets, silence, broken bodies, latency). No real Halo is
 // reachable from here, so every test and the benchmark run against this.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { RawHaloRecord } from '../../halo/records';
+import {
+  emptyFaultCounts,
+  FaultDice,
+  RollingLimiter,
+  sendMalformed,
+  sendRateLimited,
+  sendServerError,
+  sendTruncated,
+  type FaultKind,
+  type StandinFaults,
+} from './faults';
 import { generateTenant } from './generate';
 import {
   notFound,
@@ -16,12 +29,7 @@ import {
 import { createCollection, setLastModified } from './store';
 
 export { lastModifiedOf } from './store';
-
-/** Hooks for fault injection; tests may set them on `standin.faults` at any time. */
-export interface StandinFaults {
-  /** Runs before routing; return true when it has answered (or dropped) the request itself. */
-  intercept?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
-}
+export type { FaultKind, RateLimit, StandinFaults } from './faults';
 
 export interface StandinOptions extends Partial<RouteConfig> {
   seed?: number;
@@ -38,6 +46,10 @@ export interface StandinStats {
   /** Keyed by path, with asset ids folded into `/api/Asset/{id}`. */
   byPath: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Requests the rate limit refused with 429. */
+  rateLimited: number;
+  /** Requests each fault switch hit. */
+  faults: Record<FaultKind, number>;
 }
 
 export interface HaloStandin {
@@ -54,7 +66,10 @@ export interface HaloStandin {
   data: { customers: RawHaloRecord[]; assets: RawHaloRecord[]; licences: RawHaloRecord[] };
   /** Behaviour switches; may be changed between requests. */
   config: RouteConfig;
+  /** The live fault switches; change them directly or through setFaults. */
   faults: StandinFaults;
+  /** Changes fault switches; a new `seed` restarts the random sequence, a new `rateLimit` an empty window. */
+  setFaults(changes: StandinFaults): void;
   stats: StandinStats;
   resetStats(): void;
   revokeAllTokens(): void;
@@ -89,8 +104,17 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     licences: createCollection(generated.licences),
   };
   const tokens = new Tokens();
-  const stats: StandinStats = { requests: 0, tokenRequests: 0, byPath: {}, byStatus: {} };
+  const stats: StandinStats = {
+    requests: 0,
+    tokenRequests: 0,
+    byPath: {},
+    byStatus: {},
+    rateLimited: 0,
+    faults: emptyFaultCounts(),
+  };
   const faults: StandinFaults = opts.faults ?? {};
+  const dice = new FaultDice(faults.seed ?? opts.seed ?? 1);
+  const limiter = new RollingLimiter();
 
   async function route(req: IncomingMessage, url: URL): Promise<Answer> {
     const [root = '', ...rest] = url.pathname.split('/').filter(Boolean);
@@ -117,11 +141,36 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
       stats.byStatus[res.statusCode] = (stats.byStatus[res.statusCode] ?? 0) + 1;
     });
     if (faults.intercept?.(req, res)) return;
+    if (faults.rateLimit && !limiter.admit(faults.rateLimit)) {
+      stats.rateLimited++;
+      sendRateLimited(res, faults.rateLimit);
+      return;
+    }
+    const faultable = faults.faultsOnToken === true || !/^\/auth\/token\/?$/i.test(url.pathname);
+    const fault = faultable ? dice.pick(faults) : undefined;
+    if (fault) stats.faults[fault]++;
+    // Never answered: the client's timeout ends it, or close() destroys the socket.
+    if (fault === 'timeout') return;
+    const latency = faultable ? dice.latency(faults.latencyMs) : 0;
+    void (latency > 0 ? delay(latency) : Promise.resolve()).then(() => answer(req, res, url, fault));
+  });
+
+  function answer(req: IncomingMessage, res: ServerResponse, url: URL, fault: FaultKind | undefined): void {
+    if (fault === 'reset') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault === 'error') return sendServerError(res, dice);
+    if (fault === 'malformed') return sendMalformed(res, dice);
     route(req, url).then(
-      (answer) => send(res, answer),
+      (a) => {
+        if (fault === 'truncate' && a.body !== undefined && !res.headersSent && !res.destroyed) {
+          sendTruncated(res, a.status, JSON.stringify(a.body), dice);
+        } else send(res, a);
+      },
       (e: unknown) => send(res, { status: 500, body: { Message: `Stand-in failure: ${String(e)}` } }),
     );
-  });
+  }
   server.listen(opts.port ?? 0, '127.0.0.1');
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -145,9 +194,21 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     },
     config,
     faults,
+    setFaults(changes) {
+      Object.assign(faults, changes);
+      if (changes.seed !== undefined) dice.reseed(changes.seed);
+      if ('rateLimit' in changes) limiter.reset();
+    },
     stats,
     resetStats() {
-      Object.assign(stats, { requests: 0, tokenRequests: 0, byPath: {}, byStatus: {} });
+      Object.assign(stats, {
+        requests: 0,
+        tokenRequests: 0,
+        byPath: {},
+        byStatus: {},
+        rateLimited: 0,
+        faults: emptyFaultCounts(),
+      });
     },
     revokeAllTokens: () => tokens.revokeAll(),
     issuedTokens: () => [...tokens.issued],

@@ -189,3 +189,60 @@ describe('the stats', () => {
     assert.deepEqual(standin.stats.byStatus, { 200: 1, 404: 1 });
   });
 });
+
+describe('the rate limit', () => {
+  it('refuses requests past the rolling window with Halo words and no Retry-After, token requests included', async () => {
+    standin.resetStats();
+    standin.setFaults({ rateLimit: { requests: 3, windowMs: 400 } });
+    try {
+      const own = await tokenFor(standin);
+      assert.equal((await get(`/api/Asset?${paging}`, own)).status, 200);
+      assert.equal((await get(`/api/Asset?${paging}`, own)).status, 200);
+      const refused = await request(`${standin.url}/api/Asset?${paging}`, {
+        headers: { authorization: `Bearer ${own}` },
+      });
+      assert.equal(refused.statusCode, 429);
+      assert.equal(refused.headers['retry-after'], undefined);
+      assert.equal(
+        await refused.body.text(),
+        'Rate Limit Reached - 3 Requests per rolling 0.4 second window',
+      );
+      // Refused requests do not fill the window; once the first start is a window old there is room again.
+      const again = await request(`${standin.url}/api/Asset?${paging}`, {
+        headers: { authorization: `Bearer ${own}` },
+      });
+      await again.body.dump();
+      assert.equal(again.statusCode, 429);
+      await new Promise((resolve) => setTimeout(resolve, 420));
+      assert.equal((await get(`/api/Asset?${paging}`, own)).status, 200);
+      assert.equal(standin.stats.rateLimited, 2);
+      assert.equal(standin.stats.byStatus['429'], 2);
+    } finally {
+      standin.setFaults({ rateLimit: null });
+    }
+  });
+
+  it('words a five-minute window as Halo does', async () => {
+    standin.setFaults({ rateLimit: { requests: 0, windowMs: 300_000 } });
+    try {
+      const res = await request(`${standin.url}/api/Asset`);
+      assert.equal(await res.body.text(), 'Rate Limit Reached - 0 Requests per rolling 5 minute window');
+    } finally {
+      standin.setFaults({ rateLimit: null });
+    }
+  });
+});
+
+describe('short-lived tokens', () => {
+  it('answer 401 once their lifetime has passed', async () => {
+    standin.config.tokenLifetimeSeconds = 2;
+    try {
+      const own = await tokenFor(standin);
+      assert.equal((await get(`/api/Client?${paging}`, own)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 2050));
+      assert.equal((await get(`/api/Client?${paging}`, own)).status, 401);
+    } finally {
+      standin.config.tokenLifetimeSeconds = 3600;
+    }
+  });
+});

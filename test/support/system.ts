@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncService } from '../../api/sync-service';
-import { parseEnv, type Config } from '../../config/env';
+import { budgetDefaultsOf, parseEnv, type Config } from '../../config/env';
+import { createPostgresRequestBudget } from '../../halo/budget-postgres';
 import { createAccount } from '../../db/accounts-repository';
 import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import { insertIntegration } from '../../db/integrations-repository';
@@ -16,6 +17,9 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   const env = parseEnv({
     DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/unused',
     ALLOW_PRIVATE_HALO_URLS: 'true',
+    // The stand-in has no limit unless a test gives it one; tests of the budget set their own.
+    HALO_BUDGET_REQUESTS: '100000',
+    HALO_BUDGET_WINDOW_SECONDS: '1',
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
     ...overrides,
   });
@@ -52,6 +56,8 @@ export async function startTestWorker(
       encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
       allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
       haloTimeoutMs: config.HALO_TIMEOUT_MS,
+      incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
+      requestBudget: createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) }),
     },
   });
   return { worker, running: worker.run() };

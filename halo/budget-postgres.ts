@@ -1,0 +1,19 @@
+// The request budget every worker process shares (architecture.md, "Growing past one machine"): its state
+// is a row per tenant in PostgreSQL (db/request-budget-repository.ts), so no rolling window sees more
+// starts for a tenant than its limit, however many workers and activities run.
+import type { Executor } from '../db/client';
+import { pauseRequests, tryStartRequest } from '../db/request-budget-repository';
+import { createRequestBudget, type BudgetStore, type RequestBudgetOptions } from './budget-acquire';
+import type { RequestBudget } from './budget';
+
+export function createPostgresBudgetStore(db: Executor): BudgetStore {
+  return {
+    tryStart: (key, limits) => tryStartRequest(db, key, limits),
+    pause: (key, pauseMs) => pauseRequests(db, key, pauseMs),
+  };
+}
+
+/** One per worker process, shared by all its activities (its in-process queue spares the database). */
+export function createPostgresRequestBudget(db: Executor, opts: RequestBudgetOptions): RequestBudget {
+  return createRequestBudget(createPostgresBudgetStore(db), opts);
+}

@@ -1,0 +1,106 @@
+// A request budget per Halo tenant (halo-api.md §7): hosted Halo allows about 300 requests per rolling five
+// minutes and answers 429 beyond that, without saying when to come back. Every HTTP exchange of a client
+// that has a budget first waits here for a slot, so a sync runs close to the limit without reaching it; a
+// 429 pauses every caller of that tenant. The state lives in a store: memory for one process
+// (budget-memory.ts), PostgreSQL when several worker processes share a tenant (budget-postgres.ts).
+import type { HaloSettings } from './settings';
+
+export interface BudgetLimits {
+  /** Requests that may start in any rolling window. */
+  requests: number;
+  windowMs: number;
+}
+
+export interface AcquireOptions {
+  /** Stops the wait; acquire then rejects with the signal's reason. */
+  signal?: AbortSignal | undefined;
+  /** Called before every sleep with the expected wait, so a Temporal activity can heartbeat meanwhile. */
+  onWait?: ((ms: number) => void) | undefined;
+}
+
+export interface BudgetGrant {
+  /** Epoch ms, by the store's clock, at which the request was recorded as started. */
+  startedAt: number;
+  /** How long this caller waited for its slot. */
+  waitedMs: number;
+}
+
+export interface BudgetCounters {
+  /** Slots granted by this budget object. */
+  acquired: number;
+  /** Grants that had to wait (behind other callers or for the window), and how long grants took in all. */
+  waited: number;
+  waitedMs: number;
+  /** 429s reported to this budget object; the PostgreSQL store also keeps a total per tenant. */
+  rateLimited: number;
+}
+
+/** A budget bound to one tenant and one caller's limits, signal and heartbeat; what the client takes. */
+export interface TenantBudget {
+  readonly key: string;
+  readonly limits: BudgetLimits;
+  /** Waits (sleeping) until the tenant has room, then records a start. */
+  acquire(): Promise<BudgetGrant>;
+  /** Halo answered 429: every acquirer of this tenant, in every process sharing the store, waits `pauseMs`. */
+  rateLimited(pauseMs: number): Promise<void>;
+}
+
+export interface TenantBudgetOptions extends AcquireOptions {
+  /** Per-integration overrides; missing or null fields fall back to the budget's defaults. */
+  limits?: { requests?: number | null | undefined; windowMs?: number | null | undefined } | undefined;
+}
+
+export interface RequestBudget {
+  readonly defaults: BudgetLimits;
+  readonly counters: BudgetCounters;
+  /**
+   * Waits until `key` may start a request without more than `limits.requests` starts in any rolling
+   * `limits.windowMs`, and records the start.
+   */
+  acquire(key: string, limits: BudgetLimits, opts?: AcquireOptions): Promise<BudgetGrant>;
+  /** Makes every acquirer of `key` wait until `pauseMs` from now (or longer, if already paused longer). */
+  pause(key: string, pauseMs: number): Promise<void>;
+  forTenant(key: string, opts?: TenantBudgetOptions): TenantBudget;
+}
+
+/**
+ * The budget key of a Halo tenant: the Authorisation Server URL's origin and the tenant, lower-cased. Two
+ * integrations that point at the same tenant share one budget, because Halo counts per tenant, not per
+ * integration of ours.
+ */
+export function tenantKeyOf(settings: Pick<HaloSettings, 'authServerUrl' | 'tenant'>): string {
+  const origin = new URL(settings.authServerUrl.trim()).origin.toLowerCase();
+  return `${origin}|${settings.tenant.trim().toLowerCase()}`;
+}
+
+export function assertLimits(limits: BudgetLimits): void {
+  if (!Number.isSafeInteger(limits.requests) || limits.requests < 1) {
+    throw new RangeError(`A budget allows a positive whole number of requests, got ${limits.requests}`);
+  }
+  if (!(Number.isFinite(limits.windowMs) && limits.windowMs > 0)) {
+    throw new RangeError(`A budget window must be a positive number of ms, got ${limits.windowMs}`);
+  }
+}
+
+export type StartPlan =
+  | { granted: true; /** The starts still inside the window, the new one last. */ starts: number[] }
+  | { granted: false; waitMs: number };
+
+/**
+ * The sliding-window decision, shared by every store: may a request start at `now`, given the recorded
+ * starts (any order, old ones included) and a pause? A start is inside the window while it is less than
+ * `windowMs` old, so N starts allow the next one exactly when the N-th most recent turns `windowMs` old.
+ */
+export function planStart(
+  starts: readonly number[],
+  pausedUntil: number,
+  now: number,
+  limits: BudgetLimits,
+): StartPlan {
+  if (pausedUntil > now) return { granted: false, waitMs: Math.ceil(pausedUntil - now) };
+  const live = starts.filter((s) => s > now - limits.windowMs).sort((a, b) => a - b);
+  if (live.length < limits.requests) return { granted: true, starts: [...live, now] };
+  // The slot frees when the start that would make N+1 in one window leaves it.
+  const blocking = live[live.length - limits.requests]!;
+  return { granted: false, waitMs: Math.max(1, Math.ceil(blocking + limits.windowMs - now)) };
+}
