@@ -15,4 +15,5 @@ npx prettier --check --log-level=warn .
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 if [ "$#" -gt 0 ]; then files=("$@"); fi
 echo "[test] ${#files[@]} test files" >&2
-exec node --import tsx --test --test-timeout=600000 --test-reporter=spec "${files[@]}"
+# One file at a time: the fault suite restarts the local PostgreSQL server, which must not hit another file.
+exec node --import tsx --test --test-concurrency=1 --test-timeout=600000 --test-reporter=spec "${files[@]}"
