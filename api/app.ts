@@ -5,6 +5,7 @@ import type { Database } from '../db/client';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { createRateLimiter } from './rate-limit';
+import { budgetRoutes } from './routes/budget';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { recordRoutes } from './routes/records';
@@ -48,6 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(integrationRoutes, { deps, syncs, schedules });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
+      await v1.register(budgetRoutes, { deps });
     },
     { prefix: '/v1' },
   );

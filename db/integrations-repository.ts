@@ -116,3 +116,23 @@ export async function deleteIntegration(db: Executor, accountId: string, id: str
     .returning({ id: integrations.id });
   return deleted.length > 0;
 }
+
+/** Sets (or, with nulls, clears) an integration's own Halo request budget; null when not the account's. */
+export async function setIntegrationBudget(
+  db: Executor,
+  accountId: string,
+  id: string,
+  budget: { requests: number | null; windowSeconds: number | null },
+): Promise<IntegrationSummary | null> {
+  if (!isUuid(id) || !isUuid(accountId)) return null;
+  const [row] = await db
+    .update(integrations)
+    .set({
+      budgetRequests: budget.requests,
+      budgetWindowSeconds: budget.windowSeconds,
+      updatedAt: new Date(),
+    })
+    .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
+    .returning(summaryColumns);
+  return row ?? null;
+}
