@@ -13,6 +13,7 @@ import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, runHistories } from '../support/histories';
 import { startTemporalDevServer } from '../support/temporal';
+import { searchAttributes } from '../../workflows/identity';
 
 const run = promisify(execFile);
 
@@ -195,6 +196,12 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     });
     assert.deepEqual(final['progress'], { phase: 'completed', pagesDone: 30, pagesTotal: 30 });
     assert.ok(final['finishedAt']);
+    // The run can be found in the Temporal UI by integration, account and kind, and reads as a sentence.
+    const described = await temporal.client.workflow.getHandle(sync['workflowId']).describe();
+    assert.equal(described.typedSearchAttributes.get(searchAttributes.integrationId), integration['id']);
+    assert.equal(described.typedSearchAttributes.get(searchAttributes.syncKind), 'full');
+    assert.ok(described.typedSearchAttributes.get(searchAttributes.accountId));
+    assert.equal((await described.memo)?.['tenant'], standin.settings.tenant);
     await assertMatchesStandin(database.sql, integration['id'], standin);
 
     // Every hardware asset comes back through the API, page by page.

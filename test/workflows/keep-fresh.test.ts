@@ -260,6 +260,35 @@ describe(
       await schedules.remove(integrationId);
     });
 
+    it('fails a running sync with an actionable error when Halo stops accepting the client (invalid_client)', async () => {
+      const { standin, target } = await tenant({ seed: 81, customers: 10, assets: 1500, licences: 10 });
+      standin.faults.latencyMs = 100;
+      const { run } = await syncServiceFor(config, database, temporal.client).startSync(target, 'full');
+      await waitFor(
+        'some pages',
+        async () => ((await findSyncRunById(database.db, run.id))?.pagesDone ?? 0) >= 3,
+        30_000,
+      );
+      // The application is re-saved in Halo: a new client id, and every token issued so far stops working.
+      standin.config.clientId = 'a-new-client-id';
+      standin.revokeAllTokens();
+      const tokensBefore = standin.stats.tokenRequests;
+      await temporal.client.workflow
+        .getHandle(run.workflowId)
+        .result()
+        .catch(() => undefined);
+      standin.faults.latencyMs = 0;
+      const failed = (await findSyncRunById(database.db, run.id))!;
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.error ?? '', /invalid_client/);
+      assert.match(failed.error ?? '', /re-enter the Client ID and Secret/);
+      // Not retried in a loop: each page in flight asked once and gave up.
+      assert.ok(
+        standin.stats.tokenRequests - tokensBefore <= 4,
+        `${standin.stats.tokenRequests - tokensBefore} token requests`,
+      );
+    });
+
     it('cancel ends a running sync as cancelled, keeping every page it wrote whole', async () => {
       const { standin, target, integrationId } = await tenant({
         seed: 71,
