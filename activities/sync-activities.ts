@@ -3,7 +3,7 @@ import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import { findIntegrationById } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
-import { listUnseen, markSeen, softDeleteConfirmed, softDeleteUnseen } from '../db/soft-delete-repository';
+import { listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
   addDeletedCount,
   countsKeyOf,
@@ -253,10 +253,10 @@ export function createActivities(deps: ActivityDeps) {
       }
 
       const sweep = await db.transaction(async (tx) => {
-        const result =
-          confirmed === 'all-unseen'
-            ? await softDeleteUnseen(tx, kind, integrationId, syncRunId, { maxShare })
-            : await softDeleteConfirmed(tx, kind, integrationId, syncRunId, confirmed, { maxShare });
+        const result = await softDeleteUnseen(tx, kind, integrationId, syncRunId, {
+          maxShare,
+          ...(confirmed === 'all-unseen' ? {} : { onlyIds: confirmed }),
+        });
         await addDeletedCount(tx, syncRunId, kind, result.deleted);
         return result;
       });

@@ -15,8 +15,9 @@ export interface SweepResult {
 }
 
 /**
- * Soft-deletes the live rows of one kind that a completed full sync did not mark as seen. Call it only after
- * every page of that run was written. A share above `maxShare` (0..1) more likely means a broken read than a
+ * Soft-deletes the live rows of one kind that a completed full sync did not mark as seen: all of them, or
+ * with `onlyIds` just those (the ones Halo confirmed gone). Call it only after every page of that run was
+ * written. A share above `maxShare` (0..1) of the kind's live rows more likely means a broken read than a
  * tenant that lost most of its assets, so the sweep is refused and the caller reports it instead.
  */
 export async function softDeleteUnseen(
@@ -24,14 +25,15 @@ export async function softDeleteUnseen(
   kind: HaloKind,
   integrationId: string,
   syncRunId: string,
-  opts: { maxShare: number },
+  opts: { maxShare: number; onlyIds?: readonly number[] },
 ): Promise<SweepResult> {
   const table = recordTableOf[kind];
+  const only = opts.onlyIds ? sql`and halo_id = any(${`{${opts.onlyIds.join(',')}}`}::int[])` : sql``;
   // Decision and write in one statement, so the share that was checked is the share that was deleted.
   const [row] = await tx.execute<{ total: number; unseen: number; deleted: number }>(sql`
     with stats as (
       select count(*)::int as total,
-             count(*) filter (where last_seen_sync_id is distinct from ${syncRunId}::uuid)::int as unseen
+             count(*) filter (where last_seen_sync_id is distinct from ${syncRunId}::uuid ${only})::int as unseen
       from ${table}
       where integration_id = ${integrationId}::uuid and deleted_at is null
     ),
@@ -41,7 +43,7 @@ export async function softDeleteUnseen(
       from stats
       where t.integration_id = ${integrationId}::uuid
         and t.deleted_at is null
-        and t.last_seen_sync_id is distinct from ${syncRunId}::uuid
+        and t.last_seen_sync_id is distinct from ${syncRunId}::uuid ${only}
         and stats.unseen <= ${opts.maxShare}::float8 * stats.total
       returning 1
     )
@@ -84,43 +86,4 @@ export async function markSeen(
     where integration_id = ${integrationId}::uuid
       and halo_id = any(${`{${haloIds.join(',')}}`}::int[])
   `);
-}
-
-/**
- * Like softDeleteUnseen, but limited to the given ids (those Halo confirmed gone). The share guard still
- * compares against every live row of the kind.
- */
-export async function softDeleteConfirmed(
-  tx: Executor,
-  kind: HaloKind,
-  integrationId: string,
-  syncRunId: string,
-  haloIds: number[],
-  opts: { maxShare: number },
-): Promise<SweepResult> {
-  const table = recordTableOf[kind];
-  const ids = `{${haloIds.join(',')}}`;
-  const [row] = await tx.execute<{ total: number; unseen: number; deleted: number }>(sql`
-    with stats as (
-      select count(*)::int as total,
-             count(*) filter (where last_seen_sync_id is distinct from ${syncRunId}::uuid
-                              and halo_id = any(${ids}::int[]))::int as unseen
-      from ${table}
-      where integration_id = ${integrationId}::uuid and deleted_at is null
-    ),
-    swept as (
-      update ${table} as t
-      set deleted_at = now(), updated_at = now()
-      from stats
-      where t.integration_id = ${integrationId}::uuid
-        and t.deleted_at is null
-        and t.last_seen_sync_id is distinct from ${syncRunId}::uuid
-        and t.halo_id = any(${ids}::int[])
-        and stats.unseen <= ${opts.maxShare}::float8 * stats.total
-      returning 1
-    )
-    select total, unseen, (select count(*)::int from swept) as deleted from stats
-  `);
-  if (!row) throw new Error('Sweeping confirmed rows returned no row');
-  return { ...row, refused: row.unseen > row.deleted };
 }

@@ -9,6 +9,7 @@ import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import { insertIntegration } from '../../db/integrations-repository';
 import type { HaloSettings } from '../../halo/settings';
 import { createSyncWorker } from '../../worker/create-worker';
+import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import type { TestDatabase } from './database';
 import { workflowBundle } from './temporal';
 
@@ -70,4 +71,23 @@ export function syncServiceFor(config: Config, database: TestDatabase, temporal:
 /** What the sync service needs to know of a seeded integration. */
 export function targetOf(account: { accountId: string }, integration: { id: string; tenant: string }) {
   return { accountId: account.accountId, integrationId: integration.id, tenant: integration.tenant };
+}
+
+/** Starts a sync through the sync service and waits for its workflow to end; returns the run as stored. */
+export async function syncToEnd(
+  config: Config,
+  database: TestDatabase,
+  temporal: Client,
+  target: ReturnType<typeof targetOf>,
+  kind: 'full' | 'incremental' = 'full',
+): Promise<SyncRunRow> {
+  const { run, started } = await syncServiceFor(config, database, temporal).startSync(target, kind);
+  if (!started) throw new Error(`A sync of ${target.integrationId} was already running`);
+  await temporal.workflow
+    .getHandle(run.workflowId)
+    .result()
+    .catch(() => undefined);
+  const finished = await findSyncRunById(database.db, run.id);
+  if (!finished) throw new Error(`Sync run ${run.id} vanished`);
+  return finished;
 }

@@ -2,13 +2,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { findSyncRunById } from '../../db/sync-runs-repository';
 import { progressQuery } from '../../workflows/sync';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, largestPayload, runHistories } from '../support/histories';
-import { seedIntegration, startTestWorker, syncServiceFor, targetOf, testConfig } from '../support/system';
+import {
+  seedIntegration,
+  startTestWorker,
+  syncServiceFor,
+  syncToEnd,
+  targetOf,
+  testConfig,
+} from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240_000 }, () => {
@@ -38,22 +44,13 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
     await Promise.all([temporal?.teardown(), database?.drop(), standin?.close()]);
   });
 
-  async function syncToEnd(integrationId: string, accountId: string) {
-    const syncs = syncServiceFor(config, database, temporal.client);
-    const { run } = await syncs.startSync({ accountId, integrationId, tenant: 'standin' }, 'full');
-    await temporal.client.workflow
-      .getHandle(run.workflowId)
-      .result()
-      .catch(() => undefined);
-    const finished = await findSyncRunById(database.db, run.id);
-    assert.ok(finished);
-    return finished;
-  }
+  const syncOf = (account: { accountId: string }, integration: { id: string; tenant: string }) =>
+    syncToEnd(config, database, temporal.client, targetOf(account, integration));
 
   it('lands every customer, asset and licence exactly, through continue-as-new, with exact counts', async () => {
     const { account, integration } = await seedIntegration(database, config, standin.settings);
     const tokensBefore = standin.stats.tokenRequests;
-    const run = await syncToEnd(integration.id, account.accountId);
+    const run = await syncOf(account, integration);
 
     assert.equal(run.status, 'completed', run.error ?? '');
     await assertMatchesStandin(database.sql, integration.id, standin);
@@ -84,7 +81,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
 
   it('carries no asset data, client secret or access token through Temporal', async () => {
     const { account, integration } = await seedIntegration(database, config, standin.settings);
-    const run = await syncToEnd(integration.id, account.accountId);
+    const run = await syncOf(account, integration);
     assert.equal(run.status, 'completed', run.error ?? '');
 
     const histories = await runHistories(temporal.client, run.workflowId, run.workflowRunId!);
@@ -106,11 +103,11 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
 
   it('rewrites nothing on a second full sync of an unchanged tenant, and picks up an edit', async () => {
     const { account, integration } = await seedIntegration(database, config, standin.settings);
-    await syncToEnd(integration.id, account.accountId);
+    await syncOf(account, integration);
     const edited = standin.data.assets[42]!;
     standin.touchAsset(edited.id, { key_field: 'renamed-host-42' });
 
-    const run = await syncToEnd(integration.id, account.accountId);
+    const run = await syncOf(account, integration);
     assert.equal(run.status, 'completed', run.error ?? '');
     assert.deepEqual(run.counts.assets, { seen: 2500, created: 0, updated: 1, unchanged: 2499, deleted: 0 });
     assert.equal(run.counts.customers.unchanged, 150);
@@ -131,7 +128,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
         }
         return false;
       };
-      const run = await syncToEnd(integration.id, account.accountId);
+      const run = await syncOf(account, integration);
       assert.equal(run.status, 'completed', run.error ?? '');
       assert.ok(added);
       await assertMatchesStandin(database.sql, integration.id, local);
@@ -151,7 +148,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
     });
     try {
       const { account, integration } = await seedIntegration(database, config, local.settings);
-      const run = await syncToEnd(integration.id, account.accountId);
+      const run = await syncOf(account, integration);
       assert.equal(run.status, 'completed', run.error ?? '');
       assert.equal(run.warnings.length, 1);
       assert.match(run.warnings[0]!, /software/i);
@@ -171,7 +168,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
         clientSecret: 'not-the-secret',
       });
       const started = Date.now();
-      const run = await syncToEnd(integration.id, account.accountId);
+      const run = await syncOf(account, integration);
       assert.equal(run.status, 'failed');
       assert.match(run.error ?? '', /invalid_client/);
       assert.match(run.error ?? '', /Client ID and Secret/);

@@ -9,7 +9,14 @@ import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../../scripts/children';
-import { seedIntegration, startTestWorker, syncServiceFor, targetOf, testConfig } from '../support/system';
+import {
+  seedIntegration,
+  startTestWorker,
+  syncServiceFor,
+  syncToEnd,
+  targetOf,
+  testConfig,
+} from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe(
@@ -40,23 +47,8 @@ describe(
       return { standin, target: targetOf(account, integration), integrationId: integration.id };
     }
 
-    async function sync(
-      target: ReturnType<typeof targetOf>,
-      kind: 'full' | 'incremental',
-    ): Promise<SyncRunRow> {
-      const { run, started } = await syncServiceFor(config, database, temporal.client).startSync(
-        target,
-        kind,
-      );
-      assert.ok(started);
-      await temporal.client.workflow
-        .getHandle(run.workflowId)
-        .result()
-        .catch(() => undefined);
-      const finished = await findSyncRunById(database.db, run.id);
-      assert.ok(finished);
-      return finished;
-    }
+    const sync = (target: ReturnType<typeof targetOf>, kind: 'full' | 'incremental') =>
+      syncToEnd(config, database, temporal.client, target, kind);
 
     /** Every row's xmin: a row rewritten in any way gets a new one. */
     async function rowVersions(integrationId: string): Promise<string> {
