@@ -187,11 +187,17 @@ export function createActivities(deps: ActivityDeps) {
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       heartbeatOrStop();
       const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
-      const page = await withHaloErrors(async () =>
-        (await haloClientFor(input.integrationId)).listPage(input.kind, input.pageNo, input.pageSize, filter),
-      );
+      const pageNos = Array.from({ length: Math.max(1, input.pageCount) }, (_, i) => input.pageNo + i);
+      // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
+      const pages = await withHaloErrors(async () => {
+        const client = await haloClientFor(input.integrationId);
+        return Promise.all(
+          pageNos.map((pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter)),
+        );
+      });
       heartbeatOrStop();
-      const records = page.items.map((raw) => toRecord(input.kind, raw));
+      const items = pages.flatMap((page) => page.items);
+      const records = items.map((raw) => toRecord(input.kind, raw));
       const counts = await db.transaction(async (tx) => {
         const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
           seenBySyncId: input.markSeen ? input.syncRunId : null,
@@ -200,6 +206,7 @@ export function createActivities(deps: ActivityDeps) {
           syncRunId: input.syncRunId,
           kind: input.kind,
           pageNo: input.pageNo,
+          pages: pageNos.length,
           received: records.length,
           ...written,
         });
@@ -210,9 +217,10 @@ export function createActivities(deps: ActivityDeps) {
       });
       return {
         ...counts,
-        recordCount: page.recordCount,
-        firstId: page.items[0]?.id ?? null,
-        lastId: page.items.at(-1)?.id ?? null,
+        // The last page's count is the freshest word on how many records Halo has now.
+        recordCount: Math.max(...pages.map((page) => page.recordCount)),
+        firstId: items[0]?.id ?? null,
+        lastId: items.at(-1)?.id ?? null,
       };
     },
 

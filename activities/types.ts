@@ -27,7 +27,9 @@ export interface SyncPageInput {
   syncRunId: string;
   integrationId: string;
   kind: HaloKind;
+  /** The first of `pageCount` consecutive pages this activity fetches and writes in one transaction. */
   pageNo: number;
+  pageCount: number;
   pageSize: number;
   /** Full syncs stamp every row they see, so a later sweep can find rows Halo no longer has. */
   markSeen: boolean;

@@ -27,6 +27,7 @@ export function syncOptionsOf(config: Config): SyncOptions {
   return {
     pageSize: config.HALO_PAGE_SIZE,
     concurrency: config.SYNC_PAGE_CONCURRENCY,
+    pagesPerActivity: config.SYNC_PAGES_PER_ACTIVITY,
     maxPagesPerRun: config.SYNC_MAX_PAGES_PER_RUN,
     maxDeleteShare: config.SYNC_MAX_DELETE_SHARE,
     heartbeatSeconds: config.SYNC_HEARTBEAT_SECONDS,

@@ -42,6 +42,7 @@ export const envSchema = z.object({
   /** Longest a request waits out 429s before failing; unset means one window and a fifth. */
   HALO_RATE_LIMIT_MAX_WAIT_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   SYNC_PAGE_CONCURRENCY: positiveInt(4, 64),
+  SYNC_PAGES_PER_ACTIVITY: positiveInt(4, 50),
   SYNC_MAX_PAGES_PER_RUN: positiveInt(500, 5000),
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
   DB_POOL_MAX: positiveInt(10, 200),

@@ -155,7 +155,10 @@ export async function addSyncRunWarning(db: Executor, id: string, warning: strin
 export interface PageInput {
   syncRunId: string;
   kind: HaloKind;
+  /** The first page written; a batch of `pages` pages is recorded under it. */
   pageNo: number;
+  /** How many Halo pages this write covered (default 1). */
+  pages?: number;
   received: number;
   created: number;
   updated: number;
@@ -193,7 +196,7 @@ export async function recordPage(
       returning received, created, updated, unchanged
     ), bump as (
       update ${syncRuns} as r
-      set pages_done = r.pages_done + 1,
+      set pages_done = r.pages_done + ${page.pages ?? 1}::int,
           counts = r.counts || jsonb_build_object(${key}::text, coalesce(${old}, '{}'::jsonb) || jsonb_build_object(
             'seen', ${plus('seen', 'received')},
             'created', ${plus('created', 'created')},

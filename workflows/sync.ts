@@ -23,6 +23,8 @@ export interface SyncOptions {
   pageSize: number;
   /** Pages fetched and written at once, once the first page has told how many there are. */
   concurrency: number;
+  /** Consecutive pages one activity fetches and writes (default 1): fewer activities, same requests. */
+  pagesPerActivity?: number;
   /** Continue-as-new after this many pages (or sooner when Temporal suggests it) to bound history. */
   maxPagesPerRun: number;
   /** A full sync refuses to soft-delete more than this share (0..1) of a kind's rows. */
@@ -182,21 +184,22 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
         pagesTotal: state.pagesByKind[kind],
       });
       const current = state;
-      const fetchPage = async (pageNo: number) => {
-        // Counted at launch, so a run never starts more than maxPagesPerRun pages (plus one first page).
-        pagesThisRun += 1;
+      const fetchPage = async (pageNo: number, pageCount: number) => {
+        // Counted at launch, so a run never starts more than maxPagesPerRun pages (plus one batch).
+        pagesThisRun += pageCount;
         const result = await syncPage({
           syncRunId,
           integrationId,
           kind,
           pageNo,
+          pageCount,
           pageSize: cursor.pageSize,
           markSeen: syncKind === 'full',
           changedSince: current.plan.changedSince[kind] ?? null,
           pagesTotal: pagesTotal(),
         });
         addPageCounts(current.counts[kind], result);
-        current.pagesDone += 1;
+        current.pagesDone += pageCount;
         current.lastRecordCount[kind] = result.recordCount;
         // Records added while we page through raise record_count; follow them to the new end.
         if (result.recordCount > cursor.recordCount) {
@@ -208,7 +211,8 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
       };
 
       if (cursor.nextPage === 1) {
-        const first = await fetchPage(1);
+        // Alone, so its size reveals Halo's page cap before any other page is asked for.
+        const first = await fetchPage(1, 1);
         cursor.pageSize = effectivePageSize(cursor.pageSize, first);
         cursor.recordCount = first.recordCount;
         cursor.pagesTotal = pagesFor(first.recordCount, cursor.pageSize);
@@ -216,7 +220,7 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
         cursor.nextPage = 2;
       }
 
-      await runWindow(cursor, options.concurrency, fetchPage, timeToHandOver);
+      await runWindow(cursor, options, fetchPage, timeToHandOver);
       // Pages that finished despite a cancel request must not carry the run on into a fresh one.
       throwIfCancelled();
 
@@ -268,16 +272,18 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
 }
 
 /**
- * Fetches pages cursor.nextPage..pagesTotal, at most `concurrency` at a time. Stops launching when it is
+ * Fetches pages cursor.nextPage..pagesTotal in batches of `pagesPerActivity`, at most `concurrency` batches
+ * at a time. Stops launching when it is
  * time to hand over to a new run, and always drains what it launched, so on return every page below
  * cursor.nextPage is written. A failed page cancels the rest and is rethrown.
  */
 async function runWindow(
   cursor: KindCursor,
-  concurrency: number,
-  fetchPage: (pageNo: number) => Promise<unknown>,
+  options: SyncOptions,
+  fetchPage: (pageNo: number, pageCount: number) => Promise<unknown>,
   timeToHandOver: () => boolean,
 ): Promise<void> {
+  const perActivity = Math.max(1, options.pagesPerActivity ?? 1);
   await CancellationScope.cancellable(async () => {
     const inFlight = new Set<Promise<void>>();
     // A holder object, because the compiler does not follow assignments made inside the callbacks.
@@ -286,11 +292,13 @@ async function runWindow(
       while (
         !outcome.failure &&
         !timeToHandOver() &&
-        inFlight.size < concurrency &&
+        inFlight.size < options.concurrency &&
         cursor.nextPage <= cursor.pagesTotal
       ) {
-        const pageNo = cursor.nextPage++;
-        const task: Promise<void> = fetchPage(pageNo).then(
+        const pageNo = cursor.nextPage;
+        const pageCount = Math.min(perActivity, cursor.pagesTotal - pageNo + 1);
+        cursor.nextPage += pageCount;
+        const task: Promise<void> = fetchPage(pageNo, pageCount).then(
           () => undefined,
           (error: unknown) => {
             outcome.failure ??= error instanceof Error ? error : new Error('a page failed');
