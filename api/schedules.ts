@@ -20,6 +20,16 @@ export function defaultScheduleSettings(config: Config): ScheduleSettings {
   };
 }
 
+/**
+ * Interval schedules line up with the epoch by default, so every integration would sync on the hour, and the
+ * first firing could come minutes after Save, on top of the first full sync. Offsetting by the moment the
+ * schedule is set spreads tenants out and makes the first firing one whole interval later.
+ */
+function intervalFrom(settings: ScheduleSettings, now: number): { every: number; offset: number } {
+  const every = settings.incrementalEveryMinutes * 60_000;
+  return { every, offset: now % every };
+}
+
 export function createSchedules(deps: { config: Config; temporal: Client }) {
   const { config, temporal } = deps;
 
@@ -34,7 +44,7 @@ export function createSchedules(deps: { config: Config; temporal: Client }) {
   async function create(target: SyncTarget, settings: ScheduleSettings): Promise<void> {
     await temporal.schedule.create({
       scheduleId: scheduleId(target.integrationId),
-      spec: { intervals: [{ every: settings.incrementalEveryMinutes * 60_000 }] },
+      spec: { intervals: [intervalFrom(settings, Date.now())] },
       action: {
         type: 'startWorkflow',
         workflowType: 'ScheduledSync',
@@ -76,7 +86,7 @@ export function createSchedules(deps: { config: Config; temporal: Client }) {
     const handle = temporal.schedule.getHandle(scheduleId(target.integrationId));
     await handle.update<typeof ScheduledSync>((previous) => ({
       ...previous,
-      spec: { ...previous.spec, intervals: [{ every: settings.incrementalEveryMinutes * 60_000 }] },
+      spec: { ...previous.spec, intervals: [intervalFrom(settings, Date.now())] },
       action: { ...previous.action, args: actionArgs(target, settings) },
       state: { ...previous.state, paused: settings.paused },
     }));

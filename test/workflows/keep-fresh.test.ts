@@ -200,6 +200,10 @@ describe(
         fullEveryHours: 24,
         paused: false,
       });
+      // The first firing is a whole interval after the schedule was made, not at the next round hour.
+      const next = (await temporal.client.schedule.getHandle(scheduleId(integrationId)).describe()).info
+        .nextActionTimes[0]!;
+      assert.ok(next.getTime() > Date.now() + 59 * 60_000, `next firing at ${next.toISOString()}`);
       standin.touchAsset(standin.data.assets[5]!.id, { key_field: 'changed-before-the-schedule' });
 
       await temporal.client.schedule.getHandle(scheduleId(integrationId)).trigger();
