@@ -209,10 +209,8 @@ export function createActivities(deps: ActivityDeps) {
           pages: pageNos.length,
           received: records.length,
           ...written,
+          progress: { phase: input.kind, pagesTotal: input.pagesTotal },
         });
-        if (recorded.firstTime) {
-          await setSyncRunPhase(tx, input.syncRunId, { phase: input.kind, pagesTotal: input.pagesTotal });
-        }
         return recorded.counts;
       });
       return {

@@ -159,6 +159,8 @@ export interface PageInput {
   pageNo: number;
   /** How many Halo pages this write covered (default 1). */
   pages?: number;
+  /** Progress for people watching, written in the same update while the run is still running. */
+  progress?: { phase: string; pagesTotal: number };
   received: number;
   created: number;
   updated: number;
@@ -186,6 +188,11 @@ export async function recordPage(
   const old = sql`r.counts -> ${key}::text`;
   const plus = (field: keyof KindCounts, column: string) =>
     sql`coalesce((${old} ->> ${field}::text)::bigint, 0) + p.${sql.raw(column)}`;
+  // Saves a statement per page on the hot path; a finished run keeps the phase it ended with.
+  const progressSet = page.progress
+    ? sql`phase = case when r.status = 'running' then ${page.progress.phase} else r.phase end,
+          pages_total = case when r.status = 'running' then ${page.progress.pagesTotal}::int else r.pages_total end,`
+    : sql``;
   // Both writes in one statement: the counters move if and only if the page row was new.
   const inserted = await tx.execute<PageCounts>(sql`
     with p as (
@@ -197,6 +204,7 @@ export async function recordPage(
     ), bump as (
       update ${syncRuns} as r
       set pages_done = r.pages_done + ${page.pages ?? 1}::int,
+          ${progressSet}
           counts = r.counts || jsonb_build_object(${key}::text, coalesce(${old}, '{}'::jsonb) || jsonb_build_object(
             'seen', ${plus('seen', 'received')},
             'created', ${plus('created', 'created')},
