@@ -19,7 +19,15 @@ const bannedInWorkflows = [
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', '.data/**', '.tools/**', '.test-output/**', '.bench/**', 'db/migrations/**'],
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      '.tools/**',
+      '.test-output/**',
+      '.bench/**',
+      'db/migrations/**',
+      'dist/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -82,5 +90,32 @@ export default tseslint.config(
   {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The web page: plain browser ES modules served as they are, outside the TypeScript project.
+    files: ['web/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'location',
+          'history',
+          'sessionStorage',
+          'fetch',
+          'URL',
+          'URLSearchParams',
+          'Node',
+          'CustomEvent',
+          'HashChangeEvent',
+          'AbortController',
+          'setTimeout',
+          'clearTimeout',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

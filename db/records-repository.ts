@@ -1,4 +1,17 @@
-import { and, asc, count, eq, getTableColumns, gt, ilike, isNull, or, sql, type SQL } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  count,
+  eq,
+  getTableColumns,
+  gt,
+  ilike,
+  inArray,
+  isNull,
+  or,
+  sql,
+  type SQL,
+} from 'drizzle-orm';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { HaloKind, RecordOfKind } from '../halo/records';
 import type { Executor } from './client';
@@ -225,6 +238,8 @@ export interface ListRecordsOptions {
   /** Case-insensitive substring over the kind's main text columns; `%` and `_` match themselves. */
   q?: string;
   includeDeleted?: boolean;
+  /** False leaves out rows Halo marks inactive; they are listed unless asked. */
+  includeInactive?: boolean;
   limit: number;
   /** Keyset cursor: the last halo_id of the previous page. */
   afterHaloId?: number;
@@ -249,6 +264,7 @@ export async function listRecords<K extends HaloKind>(
     );
   }
   if (!opts.includeDeleted) where.push(isNull(table.deletedAt));
+  if (opts.includeInactive === false) where.push(eq(table.inactive, false));
   if (opts.customerHaloId !== undefined) {
     where.push(
       eq(
@@ -304,4 +320,39 @@ export async function findRecord<K extends HaloKind>(
     .where(and(eq(table.integrationId, integrationId), eq(table.haloId, haloId)))
     .limit(1);
   return (row as unknown as RowOfKind[K] | undefined) ?? null;
+}
+
+export interface AssetCounts {
+  hardware: number;
+  software: number;
+}
+
+/** Live hardware and software rows per customer, for the customers list; customers without any get zeros. */
+export async function countAssetsPerCustomer(
+  db: Executor,
+  integrationId: string,
+  customerHaloIds: readonly number[],
+): Promise<Map<number, AssetCounts>> {
+  const counts = new Map(customerHaloIds.map((id) => [id, { hardware: 0, software: 0 }]));
+  if (customerHaloIds.length === 0) return counts;
+  for (const kind of ['hardware', 'software'] as const) {
+    // Both asset tables have the same customer column; one query shape serves both.
+    const table = recordTableOf[kind] as typeof hardwareAssets;
+    const rows = await db
+      .select({ customer: table.customerHaloId, n: count() })
+      .from(table)
+      .where(
+        and(
+          eq(table.integrationId, integrationId),
+          isNull(table.deletedAt),
+          inArray(table.customerHaloId, [...customerHaloIds]),
+        ),
+      )
+      .groupBy(table.customerHaloId);
+    for (const row of rows) {
+      const entry = row.customer === null ? undefined : counts.get(row.customer);
+      if (entry) entry[kind] = row.n;
+    }
+  }
+  return counts;
 }

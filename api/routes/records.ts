@@ -1,16 +1,18 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { findIntegration, listIntegrations } from '../../db/integrations-repository';
-import { findRecord, listRecords } from '../../db/records-repository';
+import { countAssetsPerCustomer, findRecord, listRecords } from '../../db/records-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { customerView, hardwareView, softwareView } from '../record-views';
 
-const flag = z
-  .enum(['true', 'false'])
-  .default('false')
-  .transform((v) => v === 'true');
+const flagDefaulting = (value: 'true' | 'false') =>
+  z
+    .enum(['true', 'false'])
+    .default(value)
+    .transform((v) => v === 'true');
+const flag = flagDefaulting('false');
 // The cursor is opaque to callers; inside it is the last Halo id of the previous page.
 const cursor = z
   .string()
@@ -32,17 +34,18 @@ const listQuery = {
   q: z.string().trim().max(200).optional(),
   includeDeleted: flag,
 };
-const assetsQuery = z.strictObject({
+export const assetsQuery = z.strictObject({
   ...listQuery,
   kind: z.enum(['hardware', 'software']).default('hardware'),
+  includeInactive: flagDefaulting('true'),
   customerId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
 });
-const customersQuery = z.strictObject(listQuery);
-const assetParams = z.object({
+export const customersQuery = z.strictObject(listQuery);
+export const assetParams = z.object({
   kind: z.enum(['hardware', 'software']),
   haloId: z.coerce.number().int().min(0).max(2_147_483_647),
 });
-const assetDetailQuery = z.strictObject({ integrationId: listQuery.integrationId });
+export const assetDetailQuery = z.strictObject({ integrationId: listQuery.integrationId });
 
 export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
   /** The integration a listing is about: the one named, or the account's only one. */
@@ -67,13 +70,14 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
   app.get('/assets', async (request) => {
     const query = assetsQuery.safeParse(request.query);
     if (!query.success) throw invalidRequest(query.error, 'query');
-    const { kind, limit, cursor: after, q, includeDeleted, customerId } = query.data;
+    const { kind, limit, cursor: after, q, includeDeleted, includeInactive, customerId } = query.data;
     const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
     if (!integrationId) return { items: [], nextCursor: null };
     const options = {
       integrationId,
       limit: limit + 1,
       includeDeleted,
+      includeInactive,
       ...(after !== undefined ? { afterHaloId: after } : {}),
       ...(q ? { q } : {}),
       ...(customerId !== undefined ? { customerHaloId: customerId } : {}),
@@ -114,7 +118,20 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
       ...(after !== undefined ? { afterHaloId: after } : {}),
       ...(q ? { q } : {}),
     });
-    return pageOf(rows, limit, (r) => customerView(r));
+    const page = pageOf(rows, limit, (r) => customerView(r));
+    // The page's customers only: one grouped count per asset kind, however many customers there are.
+    const counts = await countAssetsPerCustomer(
+      deps.db,
+      integrationId,
+      page.items.map((c) => c.haloId),
+    );
+    return {
+      ...page,
+      items: page.items.map((c) => ({
+        ...c,
+        assetCounts: counts.get(c.haloId) ?? { hardware: 0, software: 0 },
+      })),
+    };
   });
 };
 
