@@ -17,7 +17,7 @@ import {
 import { decryptSecret } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { tenantKeyOf, type RequestBudget } from '../halo/budget';
-import { createHaloClient, type HaloClient } from '../halo/client';
+import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
 import { isHaloError, HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
 import type { TokenCache } from '../halo/token-cache';
@@ -53,6 +53,8 @@ export interface ActivityDeps {
   requestBudget?: RequestBudget;
   /** The longest one Halo request waits out 429s before the page fails (and Temporal retries it). */
   haloRateLimitMaxWaitMs?: number;
+  /** Sees every Halo exchange (method, path, status, time): the worker's metrics count them. */
+  onHaloRequest?: HaloClientOptions['onRequest'];
 }
 
 const kindLabel: Record<HaloKind, string> = {
@@ -110,6 +112,7 @@ export function createActivities(deps: ActivityDeps) {
       // Keyed by the row's version so edited credentials never reuse an old token.
       cacheKey: `${row.id}:${row.updatedAt.getTime()}`,
       ...(deps.tokenCache ? { tokenCache: deps.tokenCache } : {}),
+      ...(deps.onHaloRequest ? { onRequest: deps.onHaloRequest } : {}),
       ...(deps.requestBudget
         ? {
             // Keyed by tenant, not integration: two integrations of one tenant share Halo's limit.

@@ -4,12 +4,18 @@ import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
+import { addRequestLogContext } from './logging';
+import { createApiMetrics, type ApiMetrics } from './metrics';
+import { trackRoutes } from './openapi';
 import { createRateLimiter } from './rate-limit';
 import { budgetRoutes } from './routes/budget';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
+import { metricsRoutes } from './routes/metrics';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
+import { webRoutes } from './routes/web';
 import { createSchedules } from './schedules';
 import { createSyncService } from './sync-service';
 
@@ -19,6 +25,8 @@ export interface AppDeps {
   temporal: Client;
   encryptionKey: Buffer;
   logger?: FastifyServerOptions['logger'];
+  /** server.ts passes its own to serve it on METRICS_PORT too; otherwise one is made per app. */
+  metrics?: ApiMetrics;
 }
 
 /** Builds the API without listening, so tests can use inject() and server.ts can listen. */
@@ -30,6 +38,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
   });
+  trackRoutes(app);
+  addRequestLogContext(app);
+  const metrics = deps.metrics ?? createApiMetrics(deps.db);
+  metrics.instrument(app);
   app.decorateRequest('account', null);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
@@ -39,6 +51,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const syncs = createSyncService(deps);
   const schedules = createSchedules(deps);
   await app.register(healthRoutes, { deps });
+  const metricsToken = deps.config.METRICS_TOKEN;
+  await app.register(metricsRoutes, { metrics, enabled: metricsToken !== undefined, token: metricsToken });
+  await app.register(docsRoutes);
+  await app.register(webRoutes);
   await app.register(
     async (v1) => {
       v1.addHook('onRequest', createAuthenticate(deps.db));

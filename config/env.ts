@@ -14,6 +14,15 @@ const booleanFromEnv = z
 const positiveInt = (fallback: number, max: number) =>
   z.coerce.number().int().min(1).max(max).default(fallback);
 
+const optionalBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true' || v === '1' || v === 'yes'));
+
+const optionalText = z.string().trim().min(1).optional();
+
+const optionalPort = z.coerce.number().int().min(1).max(65535).optional();
+
 const hostPort = z
   .string()
   .trim()
@@ -52,6 +61,35 @@ export const envSchema = z.object({
   SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
   SYNC_HEARTBEAT_SECONDS: positiveInt(30, 600),
+
+  // Any Temporal: TLS, mTLS and API keys, named as Temporal's own environment configuration names them
+  // (config/temporal-connection.ts turns them into connection options). Unset TEMPORAL_TLS means "on when
+  // an API key, certificate, CA or server name is given".
+  TEMPORAL_TLS: optionalBoolean,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_API_KEY: optionalText,
+  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset bundles at start. */
+  WORKFLOW_BUNDLE_PATH: optionalText,
+  /** How long a stopping worker lets running pages finish before cancelling them. */
+  WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30, 3600),
+  /** How long a stopping API waits for requests in flight before it exits anyway. */
+  API_SHUTDOWN_GRACE_SECONDS: positiveInt(10, 600),
+  /** Where the extra listeners bind: the API's METRICS_PORT, the worker's two ports below. */
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  /** API: serve GET /metrics on this separate port, without a token. */
+  METRICS_PORT: optionalPort,
+  /** GET /metrics then answers only `Authorization: Bearer <token>`; the API's own port serves it only then. */
+  METRICS_TOKEN: z.string().trim().min(16, 'expected at least 16 characters').optional(),
+  /** Worker: a small HTTP listener with /healthz, /readyz and /metrics. */
+  WORKER_HTTP_PORT: optionalPort,
+  /** Worker: the Temporal SDK's own Prometheus exporter (task slots, poll and activity latencies). */
+  TEMPORAL_METRICS_PORT: optionalPort,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,4 +1,4 @@
-import { Connection } from '@temporalio/client';
+import { Connection, type ConnectionOptions } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { searchAttributeDefinitions } from '../workflows/identity';
 import { waitFor } from './children';
@@ -7,8 +7,11 @@ import { waitFor } from './children';
  * Registers the project's search attributes on a Temporal server (idempotent: existing ones are kept), so
  * runs can be filtered by integration, account and sync kind in the Temporal UI.
  */
-export async function registerSearchAttributes(address: string, namespace: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+export async function registerSearchAttributes(
+  server: string | ConnectionOptions,
+  namespace: string,
+): Promise<void> {
+  const connection = await Connection.connect(typeof server === 'string' ? { address: server } : server);
   try {
     // A freshly started dev server answers before its namespace is ready.
     await waitFor(

@@ -3,12 +3,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/env';
+import { temporalConnectionOptions } from '../config/temporal-connection';
 import { temporalCliPath } from '../config/tools';
 import { createAccount, findAccountByApiKey } from '../db/accounts-repository';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { registerSearchAttributes } from './search-attributes';
-import { httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
+import { workerNodeFlags, httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
 
 const config = loadConfig();
 let temporal: Child | null = null;
@@ -70,18 +71,26 @@ if (!process.env.TEMPORAL_ADDRESS) {
   temporalUi = 'http://127.0.0.1:8233';
   env.TEMPORAL_UI_URL = temporalUi;
 }
-await registerSearchAttributes(env.TEMPORAL_ADDRESS ?? config.TEMPORAL_ADDRESS, config.TEMPORAL_NAMESPACE);
+await registerSearchAttributes(
+  temporalConnectionOptions({ ...config, TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? config.TEMPORAL_ADDRESS }),
+  config.TEMPORAL_NAMESPACE,
+);
 
 let workerReady: () => void = () => {};
 const workerStarted = new Promise<void>((resolve) => (workerReady = resolve));
 children.push(
-  startTsChild('worker', 'worker/main.ts', {
-    env,
-    output: (line) => {
-      process.stderr.write(`[worker] ${line}\n`);
-      if (line.includes('"worker started"')) workerReady();
+  startTsChild(
+    'worker',
+    'worker/main.ts',
+    {
+      env,
+      output: (line) => {
+        process.stderr.write(`[worker] ${line}\n`);
+        if (line.includes('"worker started"')) workerReady();
+      },
     },
-  }),
+    workerNodeFlags,
+  ),
 );
 const api = startTsChild('api', 'api/server.ts', { env });
 children.push(api);
@@ -100,6 +109,7 @@ await workerStarted;
 console.log(`
 Halo asset sync is running.
 
+  Web page     ${apiUrl}/#key=${apiKey}   (signs the local account in)
   API          ${apiUrl}
   Temporal UI  ${temporalUi}
   API key      ${apiKey}   (local account "Local"; kept in ${join(config.DATA_DIR, 'local-account.json')})

@@ -3,6 +3,7 @@ import {
   bundleWorkflowCode,
   Worker,
   type NativeConnection,
+  type WorkflowBundleOption,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { createScheduleActivities } from '../activities/schedule-activities';
@@ -16,8 +17,13 @@ export interface SyncWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   maxConcurrentActivities: number;
-  /** Tests bundle the workflows once and share the bundle across workers. */
-  workflowBundle?: WorkflowBundleWithSourceMap;
+  /**
+   * Tests bundle the workflows once and share the bundle across workers; the container image passes
+   * `{ codePath }` of the file scripts/bundle-workflows.ts wrote at build time.
+   */
+  workflowBundle?: WorkflowBundleOption;
+  /** How long running activities may finish after shutdown starts before they are cancelled; default 10 s. */
+  shutdownGraceMs?: number;
 }
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
@@ -37,6 +43,6 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     activities: { ...createActivities(options.deps), ...createScheduleActivities(options.deps) },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // Pages are short; a worker stopped mid-page should give it back quickly rather than hold it.
-    shutdownGraceTime: '10 seconds',
+    shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   });
 }

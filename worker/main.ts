@@ -1,46 +1,96 @@
 // The worker process: runs the sync workflows and activities until SIGINT/SIGTERM.
-import { NativeConnection } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
+import { sql } from 'drizzle-orm';
 import { budgetDefaultsOf, loadConfig } from '../config/env';
+import { describeTemporalConnection, temporalConnectionOptions } from '../config/temporal-connection';
 import { createPostgresRequestBudget } from '../halo/budget-postgres';
 import { createDatabase } from '../db/client';
 import { parseEncryptionKey } from '../db/crypto';
 import { createSyncWorker } from './create-worker';
+import { startWorkerHttp } from './http';
+import { createWorkerLogger } from './logging';
+import { createWorkerMetrics } from './metrics';
 
 const config = loadConfig();
+const logger = createWorkerLogger(config.LOG_LEVEL);
+// Before any connection exists: the Runtime owns logging, Temporal's metrics exporter and signal handling.
+// On SIGINT/SIGTERM it calls worker.shutdown(): polling stops at once, running activities get
+// WORKER_SHUTDOWN_GRACE_SECONDS to finish, and worker.run() below returns.
+Runtime.install({
+  logger,
+  telemetryOptions: {
+    logging: { filter: makeTelemetryFilterString({ core: 'WARN', other: 'ERROR' }), forward: {} },
+    ...(config.TEMPORAL_METRICS_PORT !== undefined
+      ? { metrics: { prometheus: { bindAddress: `${config.METRICS_HOST}:${config.TEMPORAL_METRICS_PORT}` } } }
+      : {}),
+  },
+});
+
 const encryptionKey = parseEncryptionKey(config.ENCRYPTION_KEY);
 const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_MAX });
-const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+const requestBudget = createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) });
+const metrics = createWorkerMetrics(requestBudget);
+let state: () => string = () => 'STARTING';
+const http =
+  config.WORKER_HTTP_PORT !== undefined
+    ? await startWorkerHttp({
+        host: config.METRICS_HOST,
+        port: config.WORKER_HTTP_PORT,
+        state: () => state(),
+        databaseOk: () =>
+          database.db.execute(sql`select 1`).then(
+            () => true,
+            () => false,
+          ),
+        registry: metrics.registry,
+        metricsToken: config.METRICS_TOKEN,
+      })
+    : null;
+
+const bundlePath = config.WORKFLOW_BUNDLE_PATH;
+if (bundlePath !== undefined && !existsSync(bundlePath)) {
+  throw new Error(
+    `WORKFLOW_BUNDLE_PATH: no file at ${bundlePath} (build it with scripts/bundle-workflows.ts)`,
+  );
+}
+const connectionOptions = temporalConnectionOptions(config);
+const connection = await NativeConnection.connect(connectionOptions);
 
 const worker = await createSyncWorker({
   connection,
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+  ...(bundlePath !== undefined ? { workflowBundle: { codePath: bundlePath } } : {}),
   deps: {
     db: database.db,
     encryptionKey,
     allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
     haloTimeoutMs: config.HALO_TIMEOUT_MS,
     incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
-    requestBudget: createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) }),
+    requestBudget,
+    onHaloRequest: (info) => metrics.observeHaloRequest(info),
     ...(config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS !== undefined
       ? { haloRateLimitMaxWaitMs: config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS * 1000 }
       : {}),
   },
 });
+state = () => worker.getState();
 
-// Temporal's runtime already turns SIGINT/SIGTERM into worker.shutdown(), which lets running pages finish.
-console.log(
-  JSON.stringify({
-    msg: 'worker started',
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    namespace: config.TEMPORAL_NAMESPACE,
-    temporal: config.TEMPORAL_ADDRESS,
-  }),
-);
+logger.info('worker started', {
+  taskQueue: config.TEMPORAL_TASK_QUEUE,
+  namespace: config.TEMPORAL_NAMESPACE,
+  temporal: describeTemporalConnection(connectionOptions),
+  shutdownGraceSeconds: config.WORKER_SHUTDOWN_GRACE_SECONDS,
+  ...(http ? { http: http.url } : {}),
+});
 try {
   await worker.run();
+  logger.info('worker stopped', { taskQueue: config.TEMPORAL_TASK_QUEUE });
 } finally {
+  await http?.close();
   await connection.close();
   await database.close();
 }

@@ -7,7 +7,7 @@ import { invalidRequest, notFound } from '../errors';
 import { idParams } from './integrations';
 
 // Halo's published limit is about 300 requests per rolling 5 minutes; some tenants allow more.
-const budgetBody = z.strictObject({
+export const budgetBody = z.strictObject({
   requests: z.number().int().min(1).max(100_000).nullable(),
   windowSeconds: z.number().int().min(1).max(86_400).nullable(),
 });

@@ -25,17 +25,17 @@ export const idParams = z.object({ id: z.uuid() });
 
 const settingsFields = ['resourceServerUrl', 'authServerUrl', 'tenant', 'clientId', 'clientSecret'] as const;
 // PUT may change any of the five values; the rest keep what is stored.
-const settingsPatch = z.strictObject(
+export const settingsPatch = z.strictObject(
   Object.fromEntries(
     settingsFields.map((f) => [f, z.string({ error: 'expected a string' }).optional()]),
   ) as Record<(typeof settingsFields)[number], z.ZodOptional<z.ZodString>>,
 );
-const startSyncBody = z.strictObject({ kind: z.enum(['full', 'incremental']).default('full') });
-const historyQuery = z.strictObject({
+export const startSyncBody = z.strictObject({ kind: z.enum(['full', 'incremental']).default('full') });
+export const historyQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().max(200).optional(),
 });
-const scheduleBody = z.strictObject({
+export const scheduleBody = z.strictObject({
   incrementalEveryMinutes: z
     .number()
     .int()

@@ -201,7 +201,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     assert.equal(described.typedSearchAttributes.get(searchAttributes.integrationId), integration['id']);
     assert.equal(described.typedSearchAttributes.get(searchAttributes.syncKind), 'full');
     assert.ok(described.typedSearchAttributes.get(searchAttributes.accountId));
-    assert.equal((await described.memo)?.['tenant'], standin.settings.tenant);
+    assert.equal(described.memo?.['tenant'], standin.settings.tenant);
     await assertMatchesStandin(database.sql, integration['id'], standin);
 
     // Every hardware asset comes back through the API, page by page.

@@ -1,0 +1,146 @@
+// Zod schemas of what the API answers, for the OpenAPI document. Requests are validated by the routes'
+// own schemas; these describe the views (views.ts, record-views.ts), and the type checks at the bottom
+// fail the build when a view gains or loses a field these do not.
+import { z } from 'zod';
+import type { customerView, hardwareView, softwareView } from './record-views';
+import type { integrationView, syncView } from './views';
+
+const isoTime = z.iso.datetime({ offset: true });
+const id = z.uuid();
+const ref = z.object({ haloId: z.number().int().nullable(), name: z.string().nullable() }).nullable();
+const raw = z
+  .record(z.string(), z.unknown())
+  .optional()
+  .describe('The record exactly as Halo returned it; only on single-record answers.');
+
+export const errorSchema = z.object({
+  error: z.looseObject({
+    code: z.string().describe('invalid_request, unauthorized, not_found, halo_auth_failed, …'),
+    message: z.string(),
+    fields: z
+      .record(z.string(), z.string())
+      .optional()
+      .describe('For invalid_request: what is wrong with each field, by its path.'),
+  }),
+  requestId: z.string().describe('Also sent as the x-request-id header; quote it when reporting a problem.'),
+});
+
+export const integrationSchema = z.object({
+  id,
+  resourceServerUrl: z.string(),
+  authServerUrl: z.string(),
+  tenant: z.string(),
+  clientId: z.string(),
+  clientSecretSet: z.boolean().describe('Always true: the secret is stored, encrypted, and never returned.'),
+  clientSecretLast4: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+
+const kindCounts = z.object({
+  seen: z.number().int(),
+  created: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  deleted: z.number().int(),
+});
+
+export const syncSchema = z.object({
+  id,
+  integrationId: id,
+  kind: z.enum(['full', 'incremental']),
+  status: z.enum(['running', 'completed', 'failed', 'cancelled']),
+  startedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+  progress: z.object({ phase: z.string(), pagesDone: z.number().int(), pagesTotal: z.number().int() }),
+  counts: z.object({ assets: kindCounts, software: kindCounts, customers: kindCounts }),
+  error: z.string().nullable(),
+  warnings: z.array(z.string()),
+  workflowId: z.string(),
+  temporalUiUrl: z.string().describe('Opens the run in the Temporal UI.'),
+});
+
+export const integrationSavedSchema = z.object({ integration: integrationSchema, sync: syncSchema });
+export const syncErrorSchema = errorSchema.extend({
+  error: errorSchema.shape.error.extend({ sync: syncSchema.optional() }),
+});
+
+export const hardwareSchema = z.object({
+  kind: z.literal('hardware'),
+  haloId: z.number().int(),
+  integrationId: id,
+  inventoryNumber: z.string().nullable(),
+  keyField: z.string().nullable(),
+  keyField2: z.string().nullable(),
+  keyField3: z.string().nullable(),
+  customer: ref,
+  site: ref,
+  assetType: ref,
+  status: ref,
+  inactive: z.boolean(),
+  username: z.string().nullable(),
+  warrantyStart: isoTime.nullable(),
+  warrantyEnd: isoTime.nullable(),
+  purchaseDate: isoTime.nullable(),
+  updatedAt: isoTime.nullable(),
+  deletedAt: isoTime.nullable(),
+  raw,
+});
+
+export const softwareSchema = z.object({
+  kind: z.literal('software'),
+  haloId: z.number().int(),
+  integrationId: id,
+  name: z.string().nullable(),
+  type: z.string().nullable(),
+  manufacturer: z.string().nullable(),
+  vendor: z.string().nullable(),
+  customer: ref,
+  siteId: z.number().int().nullable(),
+  licenceCount: z.number().int().nullable(),
+  licencesInUse: z.number().int().nullable(),
+  productSku: z.string().nullable(),
+  status: z.string().nullable(),
+  inactive: z.boolean(),
+  startDate: isoTime.nullable(),
+  endDate: isoTime.nullable(),
+  updatedAt: isoTime.nullable(),
+  deletedAt: isoTime.nullable(),
+  raw,
+});
+
+export const customerSchema = z.object({
+  haloId: z.number().int(),
+  integrationId: id,
+  name: z.string(),
+  topLevel: ref,
+  inactive: z.boolean(),
+  updatedAt: isoTime.nullable(),
+  deletedAt: isoTime.nullable(),
+  raw,
+});
+
+const nextCursor = z
+  .string()
+  .nullable()
+  .describe('Pass back as `cursor` for the next page; null at the end.');
+export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
+export const assetSchema = z.discriminatedUnion('kind', [hardwareSchema, softwareSchema]);
+
+export const scheduleSchema = z.object({
+  incrementalEveryMinutes: z.number().int(),
+  fullEveryHours: z.number().int(),
+  paused: z.boolean(),
+});
+
+// A view's fields and the schema's must be the same names, and every view value must fit the schema.
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+type Documents<View, Schema extends z.ZodType> =
+  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;
+export const viewsMatchSchemas: [
+  Documents<ReturnType<typeof integrationView>, typeof integrationSchema>,
+  Documents<ReturnType<typeof syncView>, typeof syncSchema>,
+  Documents<ReturnType<typeof hardwareView>, typeof hardwareSchema>,
+  Documents<ReturnType<typeof softwareView>, typeof softwareSchema>,
+  Documents<ReturnType<typeof customerView>, typeof customerSchema>,
+] = [true, true, true, true, true];

@@ -1,0 +1,19 @@
+// Helpers for tests that run the service's processes from their entry points.
+import { createServer } from 'node:net';
+import type { Child } from '../../scripts/children';
+
+/** A port nothing listens on right now, on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** `work`, failing at once rather than at its timeout when the process dies meanwhile. */
+export function unlessExited<T>(child: Child, work: Promise<T>): Promise<T> {
+  const died = child.exited.then((code) => Promise.reject(new Error(`${child.name} exited early (${code})`)));
+  died.catch(() => {}); // when `work` wins the race, nobody awaits this one
+  return Promise.race([work, died]);
+}
