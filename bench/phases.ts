@@ -1,0 +1,235 @@
+// Phases 1 to 3 (phase 4 is in rate-limited.ts). Each phase starts from a known state (stand-in counters
+// reset, dirty pages flushed, the worker's peak RSS reset) and returns figures, or says why it could not.
+import { workerNodeFlags } from '../scripts/children';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { envSchema, projectRoot, type Config } from '../config/env';
+import type { StandinStats } from '../test/halo-standin/index';
+import type { BenchArgs } from './args';
+import { checkpoint, createBenchDatabase, rowsWrittenSince, seedIntegration, writeMark } from './database';
+import type { BenchDatabase } from './database';
+import type { DirectInput, DirectResult } from './direct';
+import { spawnTs, startTsUntil, type BenchChild } from './processes';
+import { peakRssOf, resetPeakRss, rssOf, round, sampleRss, watchCpu } from './proc-stats';
+import type { CpuFigures, CpuWatch } from './proc-stats';
+import type { DirectFigures, FullSyncFigures, IncrementalFigures, NotMeasured } from './report';
+import type { StandinHandle } from './standin';
+import { measureSync, type SyncTarget } from './temporal-sync';
+
+export interface BenchContext {
+  args: BenchArgs;
+  runDir: string;
+  config: Config;
+  encryptionKey: Buffer;
+  temporalAddress: string;
+  temporalChild: BenchChild;
+  temporal: Client;
+  standin: StandinHandle;
+  /** WORKFLOW_BUNDLE_PATH of a bundle built before the worker starts, when this build supports one. */
+  bundleEnv: Record<string, string>;
+  notes: string[];
+}
+
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+export const statusCount = (stats: StandinStats, status: number) => stats.byStatus[String(status)] ?? 0;
+
+/**
+ * Outside the rate-limited phase the stand-in has no limit, so the request budget (if this build has one)
+ * must not be what is measured: 100,000 requests a second, unless the environment says otherwise.
+ */
+const unlimitedBudget = {
+  HALO_BUDGET_REQUESTS: process.env['HALO_BUDGET_REQUESTS'] ?? '100000',
+  HALO_BUDGET_WINDOW_SECONDS: process.env['HALO_BUDGET_WINDOW_SECONDS'] ?? '1',
+};
+
+/**
+ * Production builds the workflow bundle once (scripts/bundle-workflows.ts) and points the worker at it with
+ * WORKFLOW_BUNDLE_PATH, so webpack never runs inside the worker. The benchmark does the same where this build
+ * supports it (and the environment did not choose), so the worker's memory is measured as deployed.
+ */
+export async function prebuiltBundleEnv(ctx: BenchContext): Promise<Record<string, string>> {
+  const script = join(projectRoot, 'scripts', 'bundle-workflows.ts');
+  if (!('WORKFLOW_BUNDLE_PATH' in envSchema.shape) || !existsSync(script) || !ctx.args.prebuiltBundle)
+    return {};
+  if (process.env['WORKFLOW_BUNDLE_PATH']) return {};
+  const file = join(ctx.runDir, 'workflow-bundle.js');
+  const child = spawnTs(
+    'bundle',
+    'scripts/bundle-workflows.ts',
+    { env: process.env, logFile: join(ctx.runDir, 'bundle.log') },
+    [],
+    [file],
+  );
+  const code = await child.exited;
+  if (code !== 0) throw new Error(`Bundling the workflows failed (${code}); see ${ctx.runDir}/bundle.log`);
+  return { WORKFLOW_BUNDLE_PATH: file };
+}
+
+/** The worker as production runs it: worker/main.ts, configured only through the environment. */
+export async function startWorker(
+  ctx: BenchContext,
+  name: string,
+  database: BenchDatabase,
+  taskQueue: string,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchChild> {
+  const env = {
+    ...process.env,
+    ...unlimitedBudget,
+    ...ctx.bundleEnv,
+    DATABASE_URL: database.url,
+    TEMPORAL_ADDRESS: ctx.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ENCRYPTION_KEY: ctx.config.ENCRYPTION_KEY,
+    ALLOW_PRIVATE_HALO_URLS: 'true',
+    ...ctx.args.workerEnv,
+    ...extraEnv,
+  };
+  const profile = ctx.args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.runDir, 'profiles')}`] : [];
+  return startTsUntil(
+    name,
+    ctx.args.workerEntry,
+    { env, logFile: join(ctx.runDir, `${name}.log`) },
+    (line) => line.includes('"worker started"'),
+    [...workerNodeFlags, ...profile],
+  );
+}
+
+export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
+  const database = await createBenchDatabase(`halo_sync_bench_${process.pid}_direct`);
+  try {
+    const { accountId, integrationId } = await seedIntegration(
+      database,
+      ctx.encryptionKey,
+      ctx.standin.settings,
+    );
+    await checkpoint(database);
+    await ctx.standin.resetStats();
+    const input: DirectInput = {
+      databaseUrl: database.url,
+      accountId,
+      integrationId,
+      settings: ctx.standin.settings,
+      pageSize: ctx.config.HALO_PAGE_SIZE,
+      concurrency: ctx.config.SYNC_PAGE_CONCURRENCY,
+      pagesPerTransaction:
+        ctx.args.directPagesPerTransaction === 'activity'
+          ? ctx.config.SYNC_PAGES_PER_ACTIVITY
+          : ctx.args.directPagesPerTransaction,
+      poolMax: ctx.config.DB_POOL_MAX,
+    };
+    let result: DirectResult | undefined;
+    let cpu: CpuWatch | undefined;
+    let cpuSeconds: CpuFigures | undefined;
+    const child = spawnTs(
+      'direct',
+      'bench/direct.ts',
+      {
+        env: process.env,
+        logFile: join(ctx.runDir, 'direct.log'),
+        onLine: (line) => {
+          if (line.startsWith('{"type":"direct-start"')) {
+            cpu = watchCpu({ standin: ctx.standin.child.pid, temporal: ctx.temporalChild.pid }, [
+              database.name,
+            ]);
+          } else if (line.startsWith('{"type":"direct-result"')) {
+            cpuSeconds = cpu?.stop();
+            result = JSON.parse(line) as DirectResult;
+            child.process.send('done');
+          }
+        },
+        ipc: true,
+      },
+      [],
+      [JSON.stringify(input)],
+    );
+    const code = await child.exited;
+    if (code !== 0 || !result || !cpuSeconds) {
+      throw new Error(`The direct baseline failed (${code}); see ${ctx.runDir}/direct.log`);
+    }
+    cpuSeconds.byProcess['direct'] = result.cpuSeconds;
+    const stats = await ctx.standin.stats();
+    const seconds = result.wallMs / 1000;
+    const records = result.records.customers + result.records.hardware + result.records.software;
+    return {
+      measured: true,
+      wallMs: result.wallMs,
+      assetsPerSecond: round(result.records.hardware / seconds),
+      recordsPerSecond: round(records / seconds),
+      haloRequests: stats.requests,
+      peakRssMb: result.peakRssMb,
+      pagesPerTransaction: input.pagesPerTransaction,
+      cpuSeconds,
+    };
+  } finally {
+    await database.drop();
+  }
+}
+
+export async function measureFull(
+  ctx: BenchContext,
+  target: SyncTarget,
+  worker: BenchChild,
+): Promise<FullSyncFigures> {
+  await checkpoint(target.database);
+  await ctx.standin.resetStats();
+  const lifePeak = peakRssOf(worker.pid) ?? 0;
+  const idle = rssOf(worker.pid) ?? 0;
+  const canReset = resetPeakRss(worker.pid);
+  if (!canReset) ctx.notes.push('clear_refs refused: worker peak RSS is sampled every 250 ms instead');
+  const rss = sampleRss(worker.pid);
+  const cpu = watchCpu(
+    {
+      worker: worker.pid,
+      standin: ctx.standin.child.pid,
+      temporal: ctx.temporalChild.pid,
+      bench: process.pid,
+    },
+    [target.database.name],
+  );
+  const m = await measureSync(target, 'full');
+  const cpuSeconds = cpu.stop();
+  const sampled = rss.stop();
+  const peak = Math.max(sampled, canReset ? (peakRssOf(worker.pid) ?? 0) : 0);
+  const stats = await ctx.standin.stats();
+  const counts = m.counts;
+  const hardware = counts?.assets.seen ?? 0;
+  const records = hardware + (counts?.software.seen ?? 0) + (counts?.customers.seen ?? 0);
+  const seconds = m.wallMs / 1000;
+  return {
+    measured: true,
+    wallMs: m.wallMs,
+    assetsPerSecond: round(hardware / seconds),
+    recordsPerSecond: round(records / seconds),
+    status: m.status,
+    error: m.error,
+    workerIdleRssMb: mb(idle),
+    workerPeakRssMb: mb(peak),
+    workerLifePeakRssMb: mb(Math.max(lifePeak, peak, peakRssOf(worker.pid) ?? 0)),
+    maxEventsPerRun: m.maxEventsPerRun,
+    workflowRuns: m.workflowRuns,
+    haloRequests: stats.requests,
+    http429: statusCount(stats, 429),
+    cpuSeconds,
+  };
+}
+
+export async function measureIncremental(
+  ctx: BenchContext,
+  target: SyncTarget,
+): Promise<IncrementalFigures | NotMeasured> {
+  await checkpoint(target.database);
+  await ctx.standin.resetStats();
+  const mark = await writeMark(target.database);
+  const m = await measureSync(target, 'incremental');
+  const stats = await ctx.standin.stats();
+  return {
+    measured: true,
+    wallMs: m.wallMs,
+    status: m.status,
+    error: m.error,
+    rowsWritten: await rowsWrittenSince(target.database, mark),
+    haloRequests: stats.requests,
+  };
+}

@@ -1,0 +1,246 @@
+// The benchmark's figures: one table on the terminal, the same as JSON under .bench/, and the targets.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import type { CpuFigures } from './proc-stats';
+
+export type NotMeasured = { measured: false; reason: string };
+
+export interface FullSyncFigures {
+  measured: true;
+  wallMs: number;
+  assetsPerSecond: number;
+  recordsPerSecond: number;
+  status: string;
+  error: string | null;
+  /** The worker's RSS before the sync; its peak during the sync, and over its whole life (start-up included). */
+  workerIdleRssMb: number;
+  workerPeakRssMb: number;
+  workerLifePeakRssMb: number;
+  maxEventsPerRun: number;
+  workflowRuns: number;
+  haloRequests: number;
+  http429: number;
+  /** CPU seconds used during the sync, per process and for the whole machine. */
+  cpuSeconds: CpuFigures;
+}
+
+export interface DirectFigures {
+  measured: true;
+  wallMs: number;
+  assetsPerSecond: number;
+  recordsPerSecond: number;
+  haloRequests: number;
+  peakRssMb: number;
+  pagesPerTransaction: number;
+  cpuSeconds: CpuFigures;
+}
+
+export interface IncrementalFigures {
+  measured: true;
+  wallMs: number;
+  status: string;
+  error: string | null;
+  /** Record rows inserted or rewritten, counted in the database by row version; the target is 0. */
+  rowsWritten: number;
+  haloRequests: number;
+}
+
+export interface RateLimitFigures {
+  measured: true;
+  limit: { requests: number; windowMs: number };
+  budgetEnv: Record<string, string>;
+  assets: number;
+  wallMs: number;
+  status: string;
+  error: string | null;
+  haloRequests: number;
+  achievedPerSecond: number;
+  shareOfLimit: number;
+  http429: number;
+  http429PerThousand: number;
+}
+
+export interface BenchResult {
+  date: string;
+  label: string;
+  machine: { cores: number; memoryGiB: number; cpu: string };
+  sizes: { assets: number; licences: number; customers: number };
+  tuning: Record<string, string>;
+  full: FullSyncFigures | NotMeasured;
+  direct: DirectFigures | NotMeasured;
+  /** Full sync through Temporal as a share of the direct baseline, in assets per second. */
+  ratio: number | null;
+  incremental: IncrementalFigures | NotMeasured;
+  rateLimit: RateLimitFigures | NotMeasured;
+  targets: Target[];
+  notes: string[];
+}
+
+export interface Target {
+  name: string;
+  target: string;
+  value: string;
+  met: boolean | null;
+}
+
+export function machine(): BenchResult['machine'] {
+  return {
+    cores: cpus().length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+  };
+}
+
+/** 20 s for 100,000 assets, 240 s for 1,000,000, straight in between (and 20 s below). */
+export function wallTargetMs(assets: number): number {
+  if (assets <= 100_000) return 20_000;
+  return 20_000 + ((Math.min(assets, 1_000_000) - 100_000) / 900_000) * 220_000;
+}
+
+export function targetsOf(r: Omit<BenchResult, 'targets'>): Target[] {
+  const t: Target[] = [];
+  const full = r.full.measured ? r.full : null;
+  t.push({
+    name: 'through Temporal vs direct (assets/s)',
+    target: '>= 60%',
+    value: r.ratio === null ? 'n/a' : `${Math.round(r.ratio * 100)}%`,
+    met: r.ratio === null ? null : r.ratio >= 0.6,
+  });
+  const wallTarget = wallTargetMs(r.sizes.assets);
+  t.push({
+    name: `full sync wall time (${r.sizes.assets.toLocaleString('en')} assets)`,
+    target: `< ${Math.round(wallTarget / 1000)} s`,
+    value: full ? `${(full.wallMs / 1000).toFixed(1)} s` : 'n/a',
+    met: full ? full.status === 'completed' && full.wallMs < wallTarget : null,
+  });
+  t.push({
+    name: 'worker peak RSS during the sync',
+    target: '< 400 MB',
+    value: full ? `${full.workerPeakRssMb} MB` : 'n/a',
+    met: full ? full.workerPeakRssMb < 400 : null,
+  });
+  t.push({
+    name: 'largest workflow run (history events)',
+    target: '<= 10,000',
+    value: full ? String(full.maxEventsPerRun) : 'n/a',
+    met: full ? full.maxEventsPerRun <= 10_000 : null,
+  });
+  const inc = r.incremental.measured ? r.incremental : null;
+  t.push({
+    name: 'incremental sync rows written',
+    target: '0',
+    value: inc ? String(inc.rowsWritten) : 'n/a',
+    met: inc ? inc.status === 'completed' && inc.rowsWritten === 0 : null,
+  });
+  const rl = r.rateLimit.measured ? r.rateLimit : null;
+  t.push({
+    name: 'rate-limited: share of allowed rate',
+    target: '>= 90%',
+    value: rl ? `${Math.round(rl.shareOfLimit * 100)}%` : 'n/a',
+    met: rl ? rl.shareOfLimit >= 0.9 : null,
+  });
+  t.push({
+    name: 'rate-limited: 429s per 1,000 requests',
+    target: '<= 1',
+    value: rl ? rl.http429PerThousand.toFixed(1) : 'n/a',
+    met: rl ? rl.http429PerThousand <= 1 : null,
+  });
+  return t;
+}
+
+/** CPU the machine spent on anything but the benchmark's own processes: how noisy the measurement was. */
+export function otherLoad(cpu: CpuFigures, wallMs: number, cores: number): string {
+  const ours = Object.values(cpu.byProcess).reduce((a, b) => a + b, 0);
+  const other = Math.max(0, cpu.machine - ours);
+  return `${other.toFixed(1)} CPU s (${Math.round((100 * other) / ((wallMs / 1000) * cores))}% of the machine)`;
+}
+
+const na = (x: NotMeasured) => `n/a (${x.reason})`;
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const n = (v: number) => Math.round(v).toLocaleString('en');
+
+/** Rows of (figure, value) for the terminal. */
+export function figureRows(r: BenchResult): [string, string][] {
+  const rows: [string, string][] = [];
+  const f = r.full;
+  rows.push([
+    '1. full sync through Temporal: wall time',
+    f.measured ? `${s(f.wallMs)} (${f.status})` : na(f),
+  ]);
+  if (f.measured) {
+    rows.push(['   assets per second', n(f.assetsPerSecond)]);
+    rows.push(['   records per second (all kinds)', n(f.recordsPerSecond)]);
+    rows.push([
+      '   worker RSS: idle / peak in sync / peak in life',
+      `${f.workerIdleRssMb} / ${f.workerPeakRssMb} / ${f.workerLifePeakRssMb} MB`,
+    ]);
+    rows.push(['   largest run (events) / runs', `${n(f.maxEventsPerRun)} / ${f.workflowRuns}`]);
+    rows.push(['   Halo requests (429s)', `${n(f.haloRequests)} (${f.http429})`]);
+    const cpu = Object.entries(f.cpuSeconds.byProcess).map(([k, v]) => `${k} ${v}`);
+    rows.push(['   CPU s (machine; by process)', `${f.cpuSeconds.machine}; ${cpu.join(', ')}`]);
+    rows.push(['   other load meanwhile', otherLoad(f.cpuSeconds, f.wallMs, r.machine.cores)]);
+    if (f.error) rows.push(['   error', f.error]);
+  }
+  const d = r.direct;
+  rows.push([
+    `2. direct baseline (${d.measured ? d.pagesPerTransaction : '?'} page/tx): assets per second`,
+    d.measured ? `${n(d.assetsPerSecond)} (${s(d.wallMs)})` : na(d),
+  ]);
+  if (d.measured) {
+    const cpu = Object.entries(d.cpuSeconds.byProcess).map(([k, v]) => `${k} ${v}`);
+    rows.push(['   CPU s (machine; by process)', `${d.cpuSeconds.machine}; ${cpu.join(', ')}`]);
+    rows.push(['   other load meanwhile', otherLoad(d.cpuSeconds, d.wallMs, r.machine.cores)]);
+  }
+  rows.push(['   ratio 1 / 2', r.ratio === null ? 'n/a' : `${Math.round(r.ratio * 100)}%`]);
+  if (f.measured && d.measured) {
+    // Less sensitive to other load than wall time: what each path costs the machine in CPU.
+    const ours = (cpu: CpuFigures) => Object.values(cpu.byProcess).reduce((a, b) => a + b, 0);
+    const share = ours(d.cpuSeconds) / ours(f.cpuSeconds);
+    rows.push(['   CPU cost ratio 2 / 1 (own processes)', `${Math.round(share * 100)}%`]);
+  }
+  const i = r.incremental;
+  rows.push([
+    '3. incremental sync: wall time, rows written',
+    i.measured ? `${s(i.wallMs)} (${i.status}), ${n(i.rowsWritten)} rows, ${i.haloRequests} requests` : na(i),
+  ]);
+  const l = r.rateLimit;
+  rows.push([
+    '4. rate-limited full sync: share of limit, 429s',
+    l.measured
+      ? `${Math.round(l.shareOfLimit * 100)}% of ${l.limit.requests}/${l.limit.windowMs / 1000}s ` +
+        `(${l.achievedPerSecond.toFixed(2)} req/s over ${s(l.wallMs)}), ${l.http429} 429s ` +
+        `(${l.http429PerThousand.toFixed(1)}/1000)`
+      : na(l),
+  ]);
+  return rows;
+}
+
+export function printReport(r: BenchResult): void {
+  const rows = figureRows(r);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const { assets, licences, customers } = r.sizes;
+  console.log(
+    `\nHalo sync benchmark, ${r.date}, ${r.machine.cores} cores / ${r.machine.memoryGiB} GiB` +
+      `: ${n(assets)} assets, ${n(licences)} licences, ${n(customers)} customers`,
+  );
+  if (Object.keys(r.tuning).length > 0) console.log(`tuning: ${JSON.stringify(r.tuning)}`);
+  for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
+  console.log('\ntargets:');
+  const tw = Math.max(...r.targets.map((t) => t.name.length));
+  for (const t of r.targets) {
+    const mark = t.met === null ? 'n/a ' : t.met ? 'met ' : 'MISS';
+    console.log(`  ${mark}  ${t.name.padEnd(tw)}  ${t.value.padStart(9)}  (target ${t.target})`);
+  }
+  for (const note of r.notes) console.log(`note: ${note}`);
+}
+
+/** Writes the figures as .bench/<date>-<assets>.json and .bench/latest.json; returns the first path. */
+export function writeReport(r: BenchResult, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${r.date.replace(/[:.]/g, '-')}-${r.sizes.assets}.json`);
+  const text = JSON.stringify(r, null, 2) + '\n';
+  writeFileSync(file, text);
+  writeFileSync(join(dir, 'latest.json'), text);
+  return file;
+}
