@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every process of the service; the command picks which (docker-compose.yml sets it):
 #   node --import tsx api/server.ts          the API (the default)
-#   node --import tsx worker/main.ts         a worker
+#   node --max-old-space-size=256 --import tsx worker/main.ts   a worker
 #   node --import tsx scripts/migrate.ts     database migrations, one-shot
 # The build steps are the ones README.md ("Running in production") gives for a machine without Docker.
 
