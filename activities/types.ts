@@ -1,9 +1,9 @@
 // The contract between workflows and activities. Only ids, page numbers, cursors and counts cross it:
 // bulk data and secrets stay inside activities (architecture invariants 1 and 2).
+import type { SyncRunKind as SyncKind, SyncRunStatus as SyncStatus } from '../db/schema/sync-runs';
 import type { HaloKind } from '../halo/records';
 
-export type SyncKind = 'full' | 'incremental';
-export type SyncStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+export type { SyncKind, SyncStatus };
 
 export interface PlanSyncInput {
   syncRunId: string;

@@ -2,13 +2,13 @@
 // PostgreSQL, the Halo stand-in), plus Debian's Chromium driven by playwright-core, for the page's tests.
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
 import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
+import { freePort, processEnv } from '../support/processes';
 import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalDevServer } from '../support/temporal';
@@ -32,14 +32,6 @@ export interface PageSystem {
   /** What the processes printed, for a failing test's message. */
   logs: string[];
   stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export async function startPageSystem(standinOptions: StandinOptions): Promise<PageSystem> {
@@ -74,22 +66,17 @@ export async function startPageSystem(standinOptions: StandinOptions): Promise<P
       }),
     ]);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    const env: NodeJS.ProcessEnv = processEnv({
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `browser-${randomUUID()}`,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ALLOW_PRIVATE_HALO_URLS: 'true',
       SYNC_MAX_PAGES_PER_RUN: '5',
       SYNC_PAGE_CONCURRENCY: '2',
-      HALO_BUDGET_REQUESTS: '100000',
-      HALO_BUDGET_WINDOW_SECONDS: '1',
       LOG_LEVEL: 'warn',
-    };
+    });
     const output = (line: string) => logs.push(line);
     children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
     children.push(startTsChild('api', 'api/server.ts', { env, output }));

@@ -3,11 +3,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
+import { freePort, processEnv } from '../support/processes';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -16,14 +16,6 @@ import { startTemporalDevServer } from '../support/temporal';
 import { searchAttributes } from '../../workflows/identity';
 
 const run = promisify(execFile);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('the system end to end', { timeout: 300_000 }, () => {
   let temporal: TestWorkflowEnvironment;
@@ -74,20 +66,15 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     ]);
     const port = await freePort();
     api = `http://127.0.0.1:${port}`;
-    env = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    env = processEnv({
       PORT: String(port),
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `e2e-${randomUUID()}`,
       ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ALLOW_PRIVATE_HALO_URLS: 'true',
       SYNC_MAX_PAGES_PER_RUN: '6',
-      HALO_BUDGET_REQUESTS: '100000',
-      HALO_BUDGET_WINDOW_SECONDS: '1',
       LOG_LEVEL: 'info',
-    };
+    });
     [key, otherKey] = [await createAccount('E2E MSP'), await createAccount('Someone else')];
     const output = (line: string) => logs.push(line);
     children.push(startTsChild('worker', 'worker/main.ts', { env, output }));

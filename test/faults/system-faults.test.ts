@@ -9,6 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseEnv, type Config } from '../../config/env';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
+import { processEnv } from '../support/processes';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { busiestWindow } from '../halo/busiest-window';
 import { assertMatchesStandin } from '../support/compare';
@@ -26,22 +27,17 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
 
   before(async () => {
     [temporal, database] = await Promise.all([startTemporalDevServer(), createTestDatabase()]);
-    env = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    env = processEnv({
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: `faults-${randomUUID()}`,
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-      ALLOW_PRIVATE_HALO_URLS: 'true',
       SYNC_MAX_PAGES_PER_RUN: '8',
       // A killed worker's pages are handed on after this long.
       SYNC_HEARTBEAT_SECONDS: '3',
       HALO_TIMEOUT_MS: '1500',
-      HALO_BUDGET_REQUESTS: '100000',
-      HALO_BUDGET_WINDOW_SECONDS: '1',
       DB_POOL_MAX: '6',
-    };
+    });
     config = { ...parseEnv(env), ENCRYPTION_KEY: env['ENCRYPTION_KEY']! };
   });
 

@@ -7,7 +7,7 @@ import { createAccount } from '../../db/accounts-repository';
 import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { freePort } from './processes';
+import { freePort, processEnv } from '../support/processes';
 
 describe('the API process', { timeout: 90_000 }, () => {
   let database: TestDatabase;
@@ -29,19 +29,16 @@ describe('the API process', { timeout: 90_000 }, () => {
     base = `http://127.0.0.1:${port}`;
     metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     api = startTsChild('api', 'api/server.ts', {
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
+      env: processEnv({
         PORT: String(port),
         DATABASE_URL: database.url,
         // Never reached: nothing here starts a sync.
         TEMPORAL_ADDRESS: '127.0.0.1:1',
         ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-        ALLOW_PRIVATE_HALO_URLS: 'true',
         METRICS_PORT: String(metricsPort),
         API_SHUTDOWN_GRACE_SECONDS: '15',
         LOG_LEVEL: 'info',
-      },
+      }),
       output: (line) => logs.push(line),
     });
     await waitFor('the API', () => httpOk(`${base}/healthz`), 60_000);

@@ -13,7 +13,7 @@ import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
-import { freePort, unlessExited } from './processes';
+import { freePort, unlessExited, processEnv } from '../support/processes';
 
 /** Prometheus text as `name{labels}` → value; HELP and TYPE lines under their own keys. */
 function parseMetrics(text: string): Map<string, number> {
@@ -58,21 +58,16 @@ describe('metrics after a sync', { timeout: 180_000 }, () => {
     workerHttp = `http://127.0.0.1:${httpPort}`;
     temporalMetrics = `http://127.0.0.1:${metricsPort}/metrics`;
     worker = startTsChild('worker', 'worker/main.ts', {
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
+      env: processEnv({
         DATABASE_URL: database.url,
         TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
         ENCRYPTION_KEY: config.ENCRYPTION_KEY,
-        ALLOW_PRIVATE_HALO_URLS: 'true',
-        HALO_BUDGET_REQUESTS: '100000',
-        HALO_BUDGET_WINDOW_SECONDS: '1',
         WORKER_HTTP_PORT: String(httpPort),
         TEMPORAL_METRICS_PORT: String(metricsPort),
         METRICS_TOKEN: token,
         LOG_LEVEL: 'warn',
-      },
+      }),
       output: (line) => logs.push(line),
     });
     const healthy = async () => (await fetch(`${workerHttp}/healthz`).catch(() => null))?.ok ?? false;

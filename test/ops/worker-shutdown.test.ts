@@ -16,7 +16,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { runHistories } from '../support/histories';
 import { seedIntegration, syncServiceFor, targetOf, testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
-import { freePort, unlessExited } from './processes';
+import { freePort, unlessExited, processEnv } from '../support/processes';
 
 const run = promisify(execFile);
 
@@ -32,22 +32,17 @@ describe('stopping a worker mid-sync', { timeout: 240_000 }, () => {
   const config = testConfig({ SYNC_MAX_PAGES_PER_RUN: '8' });
 
   function startWorker(name: string, httpPort: number): Child {
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env['PATH'],
-      HOME: process.env['HOME'],
+    const env: NodeJS.ProcessEnv = processEnv({
       DATABASE_URL: database.url,
       TEMPORAL_ADDRESS: temporal.address,
       TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
       ENCRYPTION_KEY: config.ENCRYPTION_KEY,
-      ALLOW_PRIVATE_HALO_URLS: 'true',
-      HALO_BUDGET_REQUESTS: '100000',
-      HALO_BUDGET_WINDOW_SECONDS: '1',
       WORKER_SHUTDOWN_GRACE_SECONDS: String(graceSeconds),
       WORKER_HTTP_PORT: String(httpPort),
       WORKFLOW_BUNDLE_PATH: join(bundleDir, 'workflow-bundle.js'),
       // Debug: a failure shows every page each worker started and finished.
       LOG_LEVEL: 'debug',
-    };
+    });
     const child = startTsChild(name, 'worker/main.ts', {
       env,
       output: (line) => logs.push(`${name} ${line}`),

@@ -17,3 +17,18 @@ export function unlessExited<T>(child: Child, work: Promise<T>): Promise<T> {
   died.catch(() => {}); // when `work` wins the race, nobody awaits this one
   return Promise.race([work, died]);
 }
+
+/**
+ * The environment a test gives the service's processes: only PATH and HOME inherited, loopback Halo URLs
+ * allowed, and the request budget opened wide (the stand-in has no rate limit unless a test sets one).
+ */
+export function processEnv(vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    ALLOW_PRIVATE_HALO_URLS: 'true',
+    HALO_BUDGET_REQUESTS: '100000',
+    HALO_BUDGET_WINDOW_SECONDS: '1',
+    ...vars,
+  };
+}
