@@ -1,15 +1,11 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import type { RawHaloRecord } from '../../halo/records';
-import { createdAt, deletedAt, instant, updatedAt } from './columns';
-import { integrations } from './integrations';
+import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { instant } from './columns';
+import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
 
 export const hardwareAssets = pgTable(
   'hardware_assets',
   {
-    integrationId: uuid('integration_id')
-      .notNull()
-      .references(() => integrations.id, { onDelete: 'cascade' }),
-    haloId: integer('halo_id').notNull(),
+    ...haloRecordKey(),
     inventoryNumber: text('inventory_number'),
     keyField: text('key_field'),
     keyField2: text('key_field2'),
@@ -27,12 +23,7 @@ export const hardwareAssets = pgTable(
     warrantyStart: instant('warranty_start'),
     warrantyEnd: instant('warranty_end'),
     purchaseDate: instant('purchase_date'),
-    raw: jsonb('raw').$type<RawHaloRecord>().notNull(),
-    contentHash: text('content_hash').notNull(),
-    lastSeenSyncId: uuid('last_seen_sync_id'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-    deletedAt: deletedAt(),
+    ...haloRecordTracking(),
   },
   (t) => [
     primaryKey({ columns: [t.integrationId, t.haloId] }),

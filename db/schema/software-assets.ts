@@ -1,15 +1,11 @@
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
-import type { RawHaloRecord } from '../../halo/records';
-import { createdAt, deletedAt, instant, updatedAt } from './columns';
-import { integrations } from './integrations';
+import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
+import { instant } from './columns';
+import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
 
 export const softwareAssets = pgTable(
   'software_assets',
   {
-    integrationId: uuid('integration_id')
-      .notNull()
-      .references(() => integrations.id, { onDelete: 'cascade' }),
-    haloId: integer('halo_id').notNull(),
+    ...haloRecordKey(),
     name: text('name'),
     type: text('type'),
     manufacturer: text('manufacturer'),
@@ -23,12 +19,7 @@ export const softwareAssets = pgTable(
     inactive: boolean('inactive').notNull(),
     startDate: instant('start_date'),
     endDate: instant('end_date'),
-    raw: jsonb('raw').$type<RawHaloRecord>().notNull(),
-    contentHash: text('content_hash').notNull(),
-    lastSeenSyncId: uuid('last_seen_sync_id'),
-    createdAt: createdAt(),
-    updatedAt: updatedAt(),
-    deletedAt: deletedAt(),
+    ...haloRecordTracking(),
   },
   (t) => [
     primaryKey({ columns: [t.integrationId, t.haloId] }),

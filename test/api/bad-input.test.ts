@@ -3,11 +3,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/app';
 import { createAccount } from '../../db/accounts-repository';
-import { parseEncryptionKey } from '../../db/crypto';
+import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { testConfig } from '../support/system';
 
@@ -22,7 +20,7 @@ const good = {
 describe('bad input to every endpoint', { timeout: 60_000 }, () => {
   let database: TestDatabase;
   let app: FastifyInstance;
-  let connection: Connection;
+  let offline: Awaited<ReturnType<typeof buildOfflineApp>>;
   let key: string;
   let otherKey: string;
   // The guard on, as in production: private and loopback Halo URLs are refused.
@@ -30,21 +28,15 @@ describe('bad input to every endpoint', { timeout: 60_000 }, () => {
 
   before(async () => {
     database = await createTestDatabase();
-    // Nothing here may reach Temporal: the client points at a closed port.
-    connection = Connection.lazy({ address: '127.0.0.1:1' });
-    app = await buildApp({
-      config,
-      db: database.db,
-      temporal: new Client({ connection }),
-      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
-    });
+    // Nothing here may reach Temporal.
+    offline = await buildOfflineApp(database, config);
+    app = offline.app;
     key = (await createAccount(database.db, 'Bad input')).apiKey;
     otherKey = (await createAccount(database.db, 'Other')).apiKey;
   });
 
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await offline?.close();
     await database?.drop();
   });
 
@@ -227,15 +219,10 @@ describe('bad input to every endpoint', { timeout: 60_000 }, () => {
       'unauthorized',
     );
 
-    const limited = await buildApp({
-      config: { ...config, API_RATE_LIMIT_PER_MINUTE: 3 },
-      db: database.db,
-      temporal: new Client({ connection }),
-      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
-    });
+    const limited = await buildOfflineApp(database, { ...config, API_RATE_LIMIT_PER_MINUTE: 3 });
     try {
       const get = (apiKey: string) =>
-        limited.inject({
+        limited.app.inject({
           method: 'GET',
           url: '/v1/integrations',
           headers: { authorization: `Bearer ${apiKey}` },

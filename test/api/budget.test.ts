@@ -1,35 +1,27 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../api/app';
 import { createAccount } from '../../db/accounts-repository';
-import { parseEncryptionKey } from '../../db/crypto';
 import { budgetLimitsOf } from '../../db/request-budget-repository';
 import { findIntegrationById } from '../../db/integrations-repository';
+import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, testConfig } from '../support/system';
 
 describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
   let database: TestDatabase;
   let app: FastifyInstance;
-  let connection: Connection;
+  let offline: Awaited<ReturnType<typeof buildOfflineApp>>;
   const config = testConfig({ HALO_BUDGET_REQUESTS: '270', HALO_BUDGET_WINDOW_SECONDS: '300' });
 
   before(async () => {
     database = await createTestDatabase();
-    connection = Connection.lazy({ address: '127.0.0.1:1' });
-    app = await buildApp({
-      config,
-      db: database.db,
-      temporal: new Client({ connection }),
-      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
-    });
+    offline = await buildOfflineApp(database, config);
+    app = offline.app;
   });
 
   after(async () => {
-    await app?.close();
-    await connection?.close();
+    await offline?.close();
     await database?.drop();
   });
 

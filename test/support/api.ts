@@ -1,0 +1,30 @@
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../api/app';
+import type { Config } from '../../config/env';
+import { parseEncryptionKey } from '../../db/crypto';
+import type { TestDatabase } from './database';
+
+/**
+ * The API built in-process for inject(), for tests whose requests never reach Temporal: its client points at
+ * a closed port, so a request that did would fail loudly.
+ */
+export async function buildOfflineApp(
+  database: TestDatabase,
+  config: Config,
+): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const connection = Connection.lazy({ address: '127.0.0.1:1' });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    temporal: new Client({ connection }),
+    encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
+  });
+  return {
+    app,
+    async close() {
+      await app.close();
+      await connection.close();
+    },
+  };
+}
