@@ -1,5 +1,6 @@
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+// A CommonJS package: under ESM its namespace comes as the default export.
+import proto from '@temporalio/proto';
 import { searchAttributeDefinitions } from '../workflows/identity';
 import { waitFor } from './children';
 
@@ -28,7 +29,7 @@ export async function registerSearchAttributes(
     await connection.operatorService.addSearchAttributes({
       namespace,
       searchAttributes: Object.fromEntries(
-        missing.map((a) => [a.name, temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
+        missing.map((a) => [a.name, proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD]),
       ),
     });
   } finally {

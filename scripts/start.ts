@@ -12,6 +12,13 @@ import { registerSearchAttributes } from './search-attributes';
 import { workerNodeFlags, httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
 
 const config = loadConfig();
+
+function devPort(name: string, fallback: number): number {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new Error(`${name} must be a port number`);
+  return value;
+}
 let temporal: Child | null = null;
 const children: Child[] = [];
 let stopping = false;
@@ -51,12 +58,17 @@ const apiKey = await localApiKey();
 const env: NodeJS.ProcessEnv = { ...process.env, ENCRYPTION_KEY: config.ENCRYPTION_KEY };
 let temporalUi = config.TEMPORAL_UI_URL;
 if (!process.env.TEMPORAL_ADDRESS) {
-  const [host, port] = ['127.0.0.1', 7233];
+  // The dev server's ports can be moved (the start-up test does) when 7233 and 8233 are taken.
+  const [host, port, uiPort] = [
+    '127.0.0.1',
+    devPort('TEMPORAL_DEV_PORT', 7233),
+    devPort('TEMPORAL_DEV_UI_PORT', 8233),
+  ];
   if (await portOpen(host, port)) {
     console.error(`[start] a Temporal server already answers on ${host}:${port}; using it`);
   } else {
     // SQLite under .data keeps runs and schedules across restarts; the Web UI listens on 8233.
-    const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', '8233'];
+    const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--ui-port', String(uiPort)];
     args.push(
       '--db-filename',
       join(config.DATA_DIR, 'temporal.db'),
@@ -68,7 +80,7 @@ if (!process.env.TEMPORAL_ADDRESS) {
     await waitFor('the Temporal dev server', () => portOpen(host, port), 60_000);
   }
   env.TEMPORAL_ADDRESS = `${host}:${port}`;
-  temporalUi = 'http://127.0.0.1:8233';
+  temporalUi = `http://127.0.0.1:${uiPort}`;
   env.TEMPORAL_UI_URL = temporalUi;
 }
 await registerSearchAttributes(
