@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
-import { isUniqueViolation } from '../db/errors';
 import { findIntegrationById } from '../db/integrations-repository';
 import {
+  claimSyncRun,
   deleteSyncRun,
-  findRunningSyncRun,
-  insertSyncRun,
   lastCompletedSyncStart,
   setSyncRunWorkflowRunId,
 } from '../db/sync-runs-repository';
@@ -19,26 +17,26 @@ export function createScheduleActivities(deps: { db: Database }) {
     async prepareScheduledSync(input: PrepareScheduledSyncInput): Promise<PreparedScheduledSync> {
       const integration = await findIntegrationById(db, input.integrationId);
       if (!integration) return { skipped: 'The integration no longer exists.' };
-      const running = await findRunningSyncRun(db, input.integrationId);
-      if (running) return { skipped: `A ${running.kind} sync (${running.id}) is already running.` };
-
       // A full sync is the only way deletions are found, so one is due on its own, slower cadence.
       const lastFull = await lastCompletedSyncStart(db, input.integrationId, 'full');
       const fullDue = !lastFull || Date.now() - lastFull.getTime() >= input.fullEveryHours * 3_600_000;
       const kind = fullDue ? 'full' : 'incremental';
       const syncRunId = randomUUID();
-      try {
-        await insertSyncRun(db, {
-          id: syncRunId,
-          accountId: integration.accountId,
-          integrationId: integration.id,
-          kind,
-          workflowId: syncWorkflowId(integration.id),
-        });
-      } catch (error) {
-        // A manual sync was recorded between the check and the insert: it wins, the schedule skips.
-        if (isUniqueViolation(error)) return { skipped: 'Another sync started at the same moment.' };
-        throw error;
+      const claim = await claimSyncRun(db, {
+        id: syncRunId,
+        accountId: integration.accountId,
+        integrationId: integration.id,
+        kind,
+        workflowId: syncWorkflowId(integration.id),
+      });
+      // A sync already running (the first full sync, a manual one) wins; the schedule skips this firing.
+      if (!claim.claimed) {
+        const running = claim.run;
+        return {
+          skipped: running
+            ? `A ${running.kind} sync (${running.id}) is already running.`
+            : 'Another sync started at the same moment.',
+        };
       }
       return { syncRunId, kind, accountId: integration.accountId, tenant: integration.tenant };
     },

@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
-import { isUniqueViolation } from '../db/errors';
 import {
   deleteSyncRun,
   findRunningSyncRun,
   finishSyncRun,
-  insertSyncRun,
+  claimSyncRun,
   setSyncRunWorkflowRunId,
   type SyncRunKind,
   type SyncRunRow,
@@ -78,15 +77,13 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
 
     const workflowId = syncWorkflowId(integrationId);
     const id = randomUUID();
-    let run: SyncRunRow;
-    try {
-      run = await insertSyncRun(db, { id, accountId, integrationId, kind, workflowId });
-    } catch (error) {
-      // Another request (or the schedule) recorded a running sync between our check and this insert.
-      const other = isUniqueViolation(error) ? await findRunningSyncRun(db, integrationId) : null;
-      if (other) return { run: other, started: false };
-      throw error;
+    const claim = await claimSyncRun(db, { id, accountId, integrationId, kind, workflowId });
+    // Another request (or the schedule) recorded a running sync between our check and this claim.
+    if (!claim.claimed) {
+      if (claim.run) return { run: claim.run, started: false };
+      throw new ApiError('sync_in_progress', 'A sync of this integration was just starting; try again.');
     }
+    const run = claim.run;
     try {
       const handle = await temporal.workflow.start<typeof FullSync>(
         kind === 'full' ? 'FullSync' : 'IncrementalSync',

@@ -1,6 +1,7 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { HaloKind } from '../halo/records';
 import type { Executor } from './client';
+import { isUniqueViolation } from './errors';
 import { isUuid } from './ids';
 import {
   customers,
@@ -325,4 +326,21 @@ export async function lastCompletedSyncStart(
     .orderBy(desc(syncRuns.startedAt))
     .limit(1);
   return row?.startedAt ?? null;
+}
+
+/**
+ * Records a new running sync of an integration unless one is already running: the partial unique index allows
+ * one running row per integration, so of two concurrent claims (a Save, a manual sync, a schedule firing)
+ * exactly one wins. The loser gets the running run instead.
+ */
+export async function claimSyncRun(
+  db: Executor,
+  input: NewSyncRunInput,
+): Promise<{ run: SyncRun; claimed: true } | { run: SyncRun | null; claimed: false }> {
+  try {
+    return { run: await insertSyncRun(db, input), claimed: true };
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    return { run: await findRunningSyncRun(db, input.integrationId), claimed: false };
+  }
 }

@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { upsertRecords } from '../../db/records-repository';
 import {
   addPagesTotal,
+  claimSyncRun,
   addSyncRunWarning,
   countsKeyOf,
   deleteSyncRun,
@@ -48,6 +49,33 @@ void describe('sync runs repository', () => {
   void it('maps the API word assets to hardware', () => {
     assert.deepEqual(countsKeyOf, { customers: 'customers', hardware: 'assets', software: 'software' });
     assert.deepEqual(emptySyncCounts().assets, { seen: 0, created: 0, updated: 0, unchanged: 0, deleted: 0 });
+  });
+
+  void it('lets one sync claim an integration while another runs, and hands the loser the running one', async () => {
+    const input = {
+      accountId,
+      integrationId,
+      kind: 'incremental' as const,
+      workflowId: `x-${integrationId}`,
+    };
+    const [a, b] = await Promise.all([
+      claimSyncRun(t.db, { ...input, id: randomUUID() }),
+      claimSyncRun(t.db, { ...input, id: randomUUID() }),
+    ]);
+    // The run made in beforeEach is still running, so neither claim wins.
+    for (const claim of [a, b]) {
+      assert.equal(claim.claimed, false);
+      assert.equal(claim.run?.id, runId);
+    }
+    await finishSyncRun(t.db, runId, { status: 'completed' });
+    const [c, d] = await Promise.all([
+      claimSyncRun(t.db, { ...input, id: randomUUID() }),
+      claimSyncRun(t.db, { ...input, id: randomUUID() }),
+    ]);
+    assert.equal([c, d].filter((x) => x.claimed).length, 1, 'exactly one concurrent claim wins');
+    const winner = [c, d].find((x) => x.claimed)!;
+    const loser = [c, d].find((x) => !x.claimed)!;
+    assert.equal(loser.run?.id, winner.run?.id);
   });
 
   void it('inserts a running run once, whatever the retries', async () => {
