@@ -14,7 +14,7 @@ import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { busiestWindow } from '../halo/busiest-window';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, syncServiceFor, targetOf } from '../support/system';
+import { seedIntegration, syncServiceFor, targetOf, waitForPages } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('the sync through faults, on real worker processes', { timeout: 600_000 }, () => {
@@ -93,11 +93,7 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
     });
     standin.faults.latencyMs = 80;
     const { run } = await syncServiceFor(config, database, temporal.client).startSync(target, 'full');
-    await waitFor(
-      'pages to be written',
-      async () => ((await findSyncRunById(database.db, run.id))?.pagesDone ?? 0) >= 6,
-      60_000,
-    );
+    await waitForPages(database, run.id, 6);
     first.process.kill('SIGKILL');
     await first.exited;
     await startWorker();
@@ -120,11 +116,7 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
     });
     standin.faults.latencyMs = 60;
     const { run } = await syncServiceFor(config, database, temporal.client).startSync(target, 'full');
-    await waitFor(
-      'pages to be written',
-      async () => ((await findSyncRunById(database.db, run.id))?.pagesDone ?? 0) >= 4,
-      60_000,
-    );
+    await waitForPages(database, run.id, 4);
     execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '-m', 'fast'], {
       stdio: 'ignore',
     });

@@ -10,6 +10,7 @@ import { insertIntegration } from '../../db/integrations-repository';
 import type { HaloSettings } from '../../halo/settings';
 import { createSyncWorker } from '../../worker/create-worker';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
+import { waitFor } from '../../scripts/children';
 import type { TestDatabase } from './database';
 import { workflowBundle } from './temporal';
 
@@ -90,4 +91,13 @@ export async function syncToEnd(
   const finished = await findSyncRunById(database.db, run.id);
   if (!finished) throw new Error(`Sync run ${run.id} vanished`);
   return finished;
+}
+
+/** Waits until a running sync has written at least `pages` pages, for tests that act mid-sync. */
+export async function waitForPages(database: TestDatabase, syncRunId: string, pages: number): Promise<void> {
+  await waitFor(
+    `${pages} pages of sync ${syncRunId}`,
+    async () => ((await findSyncRunById(database.db, syncRunId))?.pagesDone ?? 0) >= pages,
+    60_000,
+  );
 }

@@ -16,6 +16,7 @@ import {
   syncToEnd,
   targetOf,
   testConfig,
+  waitForPages,
 } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 
@@ -260,11 +261,7 @@ describe(
       const { standin, target } = await tenant({ seed: 81, customers: 10, assets: 1500, licences: 10 });
       standin.faults.latencyMs = 100;
       const { run } = await syncServiceFor(config, database, temporal.client).startSync(target, 'full');
-      await waitFor(
-        'some pages',
-        async () => ((await findSyncRunById(database.db, run.id))?.pagesDone ?? 0) >= 3,
-        30_000,
-      );
+      await waitForPages(database, run.id, 3);
       // The application is re-saved in Halo: a new client id, and every token issued so far stops working.
       standin.config.clientId = 'a-new-client-id';
       standin.revokeAllTokens();
@@ -295,11 +292,7 @@ describe(
       standin.faults.latencyMs = 300;
       const syncs = syncServiceFor(config, database, temporal.client);
       const { run } = await syncs.startSync(target, 'full');
-      await waitFor(
-        'some pages',
-        async () => ((await findSyncRunById(database.db, run.id))?.pagesDone ?? 0) >= 4,
-        30_000,
-      );
+      await waitForPages(database, run.id, 4);
       await syncs.cancelSync((await findSyncRunById(database.db, run.id))!);
       await temporal.client.workflow
         .getHandle(run.workflowId)
