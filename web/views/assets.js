@@ -5,7 +5,7 @@ import { h, replace, tableWrap, uid } from '../dom.js';
 import { formatDate, formatNumber } from '../format.js';
 import { navigate } from '../router.js';
 import { showAssetDetail } from './asset-detail.js';
-import { pickIntegration } from './integration-picker.js';
+import { nothingSynced, pickIntegration } from './integration-picker.js';
 import { listFilters, pager } from './list-controls.js';
 
 const pageSize = 50;
@@ -47,17 +47,7 @@ export async function assetsView({ root, params: [kind], query, signal }) {
     go({ integrationId, customerId: '' }),
   );
   if (!current) {
-    replace(
-      root,
-      h('h1', { tabindex: '-1' }, 'Assets'),
-      h(
-        'p',
-        {},
-        'Nothing synced yet. ',
-        h('a', { href: '#/integrations/new' }, 'Add a Halo ITSM integration'),
-        ' first.',
-      ),
-    );
+    replace(root, ...nothingSynced('Assets'));
     return;
   }
   const customers = await allPages('/v1/customers', { integrationId: current.id }, { signal });

@@ -3,7 +3,7 @@ import { api, queryOf } from '../api.js';
 import { h, replace, tableWrap } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { navigate } from '../router.js';
-import { pickIntegration } from './integration-picker.js';
+import { nothingSynced, pickIntegration } from './integration-picker.js';
 import { listFilters, pager } from './list-controls.js';
 
 export async function customersView({ root, query, signal }) {
@@ -19,17 +19,7 @@ export async function customersView({ root, query, signal }) {
   };
   const { current, picker } = await pickIntegration(query, signal, (integrationId) => go({ integrationId }));
   if (!current) {
-    replace(
-      root,
-      h('h1', { tabindex: '-1' }, 'Customers'),
-      h(
-        'p',
-        {},
-        'Nothing synced yet. ',
-        h('a', { href: '#/integrations/new' }, 'Add a Halo ITSM integration'),
-        ' first.',
-      ),
-    );
+    replace(root, ...nothingSynced('Customers'));
     return;
   }
   const assetsLink = (kind, customer, count) =>

@@ -17,3 +17,17 @@ export async function pickIntegration(query, signal, onChange) {
   );
   return { current, picker: h('div', { class: 'field' }, h('label', { for: id }, 'Integration'), select) };
 }
+
+/** What a list shows before any integration exists: where to start. */
+export function nothingSynced(title) {
+  return [
+    h('h1', { tabindex: '-1' }, title),
+    h(
+      'p',
+      {},
+      'Nothing synced yet. ',
+      h('a', { href: '#/integrations/new' }, 'Add a Halo ITSM integration'),
+      ' first.',
+    ),
+  ];
+}
