@@ -46,6 +46,7 @@ export function toHardwareRecord(raw: RawHaloRecord): HardwareRecord {
     warrantyStart: date(raw['warranty_start']),
     warrantyEnd: date(raw['warranty_end']),
     purchaseDate: date(raw['supplier_purchasedate']),
+    parentId: relation(raw['parent_id']),
     raw,
   };
 }
