@@ -97,7 +97,7 @@ export const integrationRoutes: FastifyPluginAsync<{
     const parsed = settingsSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw invalidRequest(parsed.error, 'body');
     const settings = parsed.data;
-    await haloCheck(settings);
+    const { tokenScope } = await haloCheck(settings);
 
     const id = randomUUID();
     const integration = await insertIntegration(deps.db, {
@@ -106,6 +106,7 @@ export const integrationRoutes: FastifyPluginAsync<{
       settings,
       clientSecretEnc: encryptSecret(deps.encryptionKey, settings.clientSecret, id),
       clientSecretLast4: settings.clientSecret.slice(-4),
+      tokenScope,
     });
     try {
       await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
@@ -149,12 +150,13 @@ export const integrationRoutes: FastifyPluginAsync<{
       ...Object.fromEntries(Object.entries(patch.data).filter(([, v]) => v !== undefined)),
     });
     if (!merged.success) throw invalidRequest(merged.error, 'body');
-    await haloCheck(merged.data);
+    const { tokenScope } = await haloCheck(merged.data);
 
     const updated = await updateIntegration(deps.db, current.accountId, current.id, {
       settings: merged.data,
       clientSecretEnc: encryptSecret(deps.encryptionKey, merged.data.clientSecret, current.id),
       clientSecretLast4: merged.data.clientSecret.slice(-4),
+      tokenScope,
     });
     if (!updated) throw notFound('Integration');
     const { run } = await syncs.startSync(targetOf(updated), 'full');
