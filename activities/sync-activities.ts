@@ -177,7 +177,7 @@ export function createActivities(deps: ActivityDeps) {
             }
             throw error;
           }
-          // Halo lists lastupdatefromdate for assets and clients, not licences (halo-api.md §6).
+          // Halo lists lastupdatefromdate for assets and clients, not licences (docs/halo-api.md §6).
           if (since && kind !== 'software' && plan.recordCounts[kind] > 0) {
             // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
             // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.

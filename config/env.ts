@@ -45,7 +45,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HALO_TIMEOUT_MS: positiveInt(30_000, 600_000),
   HALO_PAGE_SIZE: positiveInt(100, 1000),
-  /** Requests per tenant per rolling window (halo-api.md §7: Halo allows about 300 per 5 minutes). */
+  /** Requests per tenant per rolling window (docs/halo-api.md §7: Halo allows about 300 per 5 minutes). */
   HALO_BUDGET_REQUESTS: positiveInt(270, 100_000),
   HALO_BUDGET_WINDOW_SECONDS: positiveInt(300, 86_400),
   /** Longest a request waits out 429s before failing; unset means one window and a fifth. */

@@ -1,5 +1,5 @@
 // A deterministic Halo tenant from a seed: the same seed gives the same records, byte for byte, so tests
-// and benchmarks can compare runs. Field names and oddities follow halo-api.md §3–5 and §8: ids with gaps,
+// and benchmarks can compare runs. Field names and oddities follow docs/halo-api.md §3–5 and §8: ids with gaps,
 // `0` for empty relations, 1900-01-01 for "no date", names with stray spaces and non-ASCII characters.
 // Strings that repeat (names, dates, models) come from small pools so a million assets stay affordable.
 import type { RawHaloRecord } from '../../halo/records';

@@ -1,4 +1,4 @@
-// A Halo tenant on 127.0.0.1 that behaves as halo-api.md describes, quirks included, and misbehaves on
+// A Halo tenant on 127.0.0.1 that behaves as docs/halo-api.md describes, quirks included, and misbehaves on
 // demand (faults.ts: the rate limit, 5xx, resets, silence, broken bodies, latency). No real Halo is
 // reachable from here, so every test and the benchmark run against this.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
