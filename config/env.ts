@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+// One level up from this file, and from the compiled entry points, which scripts/build.ts writes flat into
+// dist/ for that reason.
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const booleanFromEnv = z
@@ -74,7 +76,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
   TEMPORAL_TLS_SERVER_NAME: optionalText,
   TEMPORAL_API_KEY: optionalText,
-  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset bundles at start. */
+  /** A workflow bundle built ahead of time (npm run build, or scripts/bundle-workflows.ts); unset bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** How long a stopping worker lets running pages finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30, 3600),
