@@ -1,5 +1,6 @@
 // The system as `npm start` runs it (worker and API processes from their entry points, a Temporal dev server,
 // PostgreSQL, the Halo stand-in), plus Debian's Chromium driven by playwright-core, for the page's tests.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -99,6 +100,20 @@ export async function startPageSystem(standinOptions: StandinOptions): Promise<P
     await stop();
     throw error;
   }
+}
+
+/**
+ * After each test: a screenshot of its last screen in .test-output/screenshots/ (named after the test, with
+ * `prefix`), and no errors logged by the page.
+ */
+export async function screenshotAndCheck(system: PageSystem, testName: string, prefix = ''): Promise<void> {
+  const name = testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  await system.page.screenshot({ path: join(screenshotDir, `${prefix}${name}.png`), fullPage: true });
+  assert.deepEqual(system.problems.splice(0), [], 'the page logged errors');
 }
 
 /** Polls until `check` is true; playwright-core has no `expect`, so tests wait with this. */
