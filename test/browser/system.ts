@@ -8,8 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
-import { freePort, processEnv } from '../support/processes';
+import { waitFor, type Child } from '../../scripts/children';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalDevServer } from '../support/temporal';
@@ -79,11 +79,9 @@ export async function startPageSystem(standinOptions: StandinOptions): Promise<P
       LOG_LEVEL: 'warn',
     });
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
     const api = `http://127.0.0.1:${port}`;
+    children.push(...(await startServiceProcesses(env, api, output)));
     const { apiKey } = await createAccount(database.db, 'Browser MSP');
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
     const page = await context.newPage();

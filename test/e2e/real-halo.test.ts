@@ -7,12 +7,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createAccount } from '../../db/accounts-repository';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
+import type { Child } from '../../scripts/children';
 import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { apiCaller, syncEnded, type Body } from '../support/http';
-import { freePort, processEnv } from '../support/processes';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
@@ -73,9 +73,7 @@ describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
     });
     ({ apiKey: key } = await createAccount(database.db, 'Real tenants MSP'));
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
+    children.push(...(await startServiceProcesses(env, api, output)));
   });
 
   after(async () => {

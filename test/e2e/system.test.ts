@@ -6,9 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
+import { waitFor, type Child } from '../../scripts/children';
 import { apiCaller, syncEnded } from '../support/http';
-import { freePort, processEnv } from '../support/processes';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -61,9 +61,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     });
     [key, otherKey] = [await createAccount('E2E MSP'), await createAccount('Someone else')];
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
+    children.push(...(await startServiceProcesses(env, api, output)));
   });
 
   after(async () => {
