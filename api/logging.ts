@@ -14,6 +14,17 @@ export function apiLoggerOptions(level: Env['LOG_LEVEL']): FastifyServerOptions[
   };
 }
 
+/** A caller's own request id, kept short and printable: it is only a hint for finding its lines. */
+function clientRequestIdOf(header: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined) return undefined;
+  const printable = value
+    .slice(0, 512)
+    .replace(/[^\x21-\x7e]/g, '')
+    .slice(0, 128);
+  return printable === '' ? undefined : printable;
+}
+
 /** Which id a route's `:id` is, by the route's path. */
 function idsOf(url: string | undefined, params: unknown): Record<string, string> {
   const id = (params as { id?: unknown } | undefined)?.id;
@@ -25,9 +36,17 @@ function idsOf(url: string | undefined, params: unknown): Record<string, string>
 
 /**
  * Adds the ids a request is about to every later line it logs (its "request completed" line included), and
- * returns the request id as `x-request-id`, so a caller's report can be found in the log.
+ * returns the request id as `x-request-id`, so a caller's report can be found in the log. A caller's own
+ * `x-request-id` is logged as `clientRequestId`, never used as the id.
  */
 export function addRequestLogContext(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const clientRequestId = clientRequestIdOf(request.headers['x-request-id']);
+    if (clientRequestId === undefined) return;
+    const child = request.log.child({ clientRequestId });
+    request.log = child;
+    reply.log = child;
+  });
   app.addHook('preHandler', async (request, reply) => {
     const bindings = {
       ...(request.account ? { accountId: request.account.id } : {}),
