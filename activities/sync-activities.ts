@@ -14,7 +14,7 @@ import {
   seenCounts,
   setSyncRunPhase,
 } from '../db/sync-runs-repository';
-import { decryptSecret } from '../db/crypto';
+import { decryptSecret, type KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
@@ -34,7 +34,7 @@ import type {
 
 export interface ActivityDeps {
   db: Database;
-  encryptionKey: Buffer;
+  encryptionKey: KeyInput;
   allowPrivateHaloUrls: boolean;
   haloTimeoutMs: number;
   /** Shared by every activity of a worker, so one token serves many pages. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
+import type { KeyInput } from '../db/crypto';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { addRequestLogContext } from './logging';
@@ -23,7 +24,7 @@ export interface AppDeps {
   config: Config;
   db: Database;
   temporal: Client;
-  encryptionKey: Buffer;
+  encryptionKey: KeyInput;
   logger?: FastifyServerOptions['logger'];
   /** server.ts passes its own to serve it on METRICS_PORT too; otherwise one is made per app. */
   metrics?: ApiMetrics;
