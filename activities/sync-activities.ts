@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { toActivityFailure, withUserFailures } from './failures';
 import type { Database } from '../db/client';
 import { findIntegrationById } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
@@ -18,7 +19,7 @@ import { decryptSecret, type KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
-import { isHaloError, HaloPermissionError } from '../halo/errors';
+import { HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
@@ -70,20 +71,7 @@ function heartbeatOrStop(details?: unknown): void {
   if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
-/**
- * Halo errors become Temporal failures whose type the workflows' retry policy knows: what retrying cannot
- * fix (bad credentials, missing permission, a refused URL) fails at once with the message a person needs.
- */
-export function toActivityFailure(error: unknown): unknown {
-  if (isHaloError(error)) {
-    return ApplicationFailure.create({
-      type: error.name,
-      message: error.message,
-      nonRetryable: !error.retryable,
-    });
-  }
-  return error;
-}
+export { toActivityFailure };
 
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
@@ -142,7 +130,7 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
-  return {
+  return withUserFailures({
     /**
      * Checks the credentials and learns how many records each kind holds, for the progress bar. For an
      * incremental sync it also decides, per kind, whether Halo's changed-since filter can be trusted.
@@ -300,7 +288,7 @@ export function createActivities(deps: ActivityDeps) {
         counts,
       });
     },
-  };
+  });
 }
 
 export type SyncActivities = ReturnType<typeof createActivities>;

@@ -1,7 +1,7 @@
 // The API's log: pino's JSON lines as Fastify writes them, with the request id on every line, the account,
 // integration and sync a request is about added as soon as they are known, and secrets kept out.
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { redactPaths, REDACTED, scrubSecrets } from '../config/logging';
+import { loggableError, redactPaths, REDACTED, scrubSecrets } from '../config/logging';
 import type { Env } from '../config/env';
 
 /** Fastify's `logger` option for the API process. */
@@ -9,6 +9,8 @@ export function apiLoggerOptions(level: Env['LOG_LEVEL']): FastifyServerOptions[
   return {
     level,
     redact: { paths: redactPaths, censor: REDACTED },
+    // pino's own serializer copies every field of an error, a database error's bound values included.
+    serializers: { err: (error: unknown) => loggableError(error) },
     // Every finished line passes the scrubber, so a secret inside a message or an error text is caught too.
     hooks: { streamWrite: scrubSecrets },
   };

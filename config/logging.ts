@@ -66,3 +66,40 @@ export const redactPaths = [
   '*.accessToken',
   '*.password',
 ];
+
+/** Fields of an error that may be logged: names, codes and where PostgreSQL failed, never values. */
+const loggableFields = ['code', 'severity', 'routine', 'table_name', 'column_name', 'constraint_name'];
+
+/**
+ * An error as a log line may hold it. Database errors carry the statement's bound values (drizzle puts
+ * them in its message and `params`; postgres.js in `parameters`, and PostgreSQL in `detail`): a key hash,
+ * an encrypted secret, a tenant's records. Only the type, message (drizzle's replaced by its cause's),
+ * codes, stack frames and the same of each cause are kept (PostgreSQL's own message names what failed).
+ */
+export interface LoggableError {
+  [field: string]: unknown;
+  type: string;
+  message: string;
+  stack: string;
+}
+
+export function loggableError(error: unknown, depth = 0): LoggableError {
+  if (!(error instanceof Error)) {
+    return { type: typeof error, message: String(error).slice(0, 500), stack: '' };
+  }
+  const wrapsQuery = 'params' in error || error.name === 'DrizzleQueryError';
+  const out: LoggableError = {
+    type: error.name,
+    message: wrapsQuery ? 'a database query failed' : error.message,
+    stack: '',
+  };
+  for (const field of loggableFields) {
+    const value = (error as unknown as Record<string, unknown>)[field];
+    if (typeof value === 'string' || typeof value === 'number') out[field] = value;
+  }
+  // The stack's first lines repeat the message; keep only its frames.
+  const frames = error.stack?.split('\n').filter((line) => line.trimStart().startsWith('at '));
+  if (frames) out.stack = frames.slice(0, 12).join('\n');
+  if (error.cause !== undefined && depth < 4) out['cause'] = loggableError(error.cause, depth + 1);
+  return out;
+}
