@@ -73,7 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(
     async (v1) => {
       const unauthenticated = createUnauthenticatedLimiter({
-        limit: deps.config.API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE,
+        limit: deps.config.API_UNAUTHENTICATED_PER_MINUTE,
         windowMs: 60_000,
       });
       v1.addHook('onRequest', unauthenticated.check);

@@ -61,7 +61,7 @@ export const envSchema = z.object({
   SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
   /** Requests without a valid API key per client address per minute; refused before any key lookup. */
-  API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: positiveInt(60, 1_000_000),
+  API_UNAUTHENTICATED_PER_MINUTE: positiveInt(60, 1_000_000),
   /**
    * Behind a load balancer: Fastify's trustProxy, as a hop count or a comma-separated list of proxy
    * addresses or CIDRs, so the per-address limit sees each client rather than the balancer.

@@ -241,7 +241,7 @@ describe('bad input to every endpoint', { timeout: 60_000 }, () => {
   it('limits requests without a valid key per address, before looking the key up', async () => {
     const limited = await buildOfflineApp(database, {
       ...config,
-      API_UNAUTHENTICATED_RATE_LIMIT_PER_MINUTE: 3,
+      API_UNAUTHENTICATED_PER_MINUTE: 3,
     });
     try {
       const get = (authorization: string, remoteAddress: string) =>
@@ -265,6 +265,28 @@ describe('bad input to every endpoint', { timeout: 60_000 }, () => {
       for (let i = 0; i < 5; i++) assert.equal((await get(`Bearer ${key}`, '192.0.2.9')).statusCode, 200);
     } finally {
       await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, limits each client the proxy names rather than the proxy', async () => {
+    const proxied = await buildOfflineApp(database, {
+      ...config,
+      API_UNAUTHENTICATED_PER_MINUTE: 2,
+      API_TRUST_PROXY: '1',
+    });
+    try {
+      const get = (client: string) =>
+        proxied.app.inject({
+          method: 'GET',
+          url: '/v1/integrations',
+          headers: { authorization: 'Bearer hak_guess', 'x-forwarded-for': client },
+          remoteAddress: '10.0.0.5',
+        });
+      for (let i = 0; i < 2; i++) assert.equal((await get('203.0.113.50')).statusCode, 401);
+      assert.equal((await get('203.0.113.50')).statusCode, 429);
+      assert.equal((await get('203.0.113.51')).statusCode, 401, 'another client behind the same proxy');
+    } finally {
+      await proxied.close();
     }
   });
 
