@@ -36,10 +36,14 @@ const rules: [RegExp, string][] = [
   [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g, `$1 ${REDACTED}`],
   // This service's API keys.
   [/\bhak_[A-Za-z0-9_-]{8,}/g, `hak_${REDACTED}`],
-  // JSON Web Tokens (Halo's access tokens are JWTs).
-  [/\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, REDACTED],
+  // JSON Web Tokens (Halo's access tokens are JWTs). A request URL reaches the log unauthenticated, so this
+  // must stay linear: a token starts only where no token character precedes it, and each part is taken
+  // whole through a lookahead (which never backtracks), rather than retried from every "-eyJ" in a run.
+  [/(?<![A-Za-z0-9_-])eyJ(?=([A-Za-z0-9_-]{4,}))\1\.(?=([A-Za-z0-9_-]{4,}))\2\.[A-Za-z0-9_-]*/g, REDACTED],
   // Passwords in URLs: postgres://user:secret@host.
-  [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@"]+):[^\s@"/]+@/gi, `$1:${REDACTED}@`],
+  // (A scheme starts only where no scheme character precedes it: otherwise every "-e" in a long run of
+  // them would begin a new attempt that scans the whole run.)
+  [/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]*:\/\/[^\s:/@"]+):[^\s@"/]+@/gi, `$1:${REDACTED}@`],
   // Secrets in form bodies and query strings.
   [/\b(client_secret|access_token|refresh_token|api_key|apikey|token|password)=[^&\s"]+/gi, `$1=${REDACTED}`],
   // Private keys, whether with real or escaped line breaks.
