@@ -25,8 +25,14 @@ function isDatabaseError(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     if (e.name === 'PostgresError' || e.name === 'DrizzleQueryError') return true;
     const code = (e as { code?: unknown }).code;
-    // postgres.js's own connection errors (CONNECTION_CLOSED, CONNECT_TIMEOUT, ...).
-    if (typeof code === 'string' && /^CONNECT/.test(code)) return true;
+    // postgres.js's own connection errors (CONNECTION_CLOSED, CONNECT_TIMEOUT, ...), and the socket's: an
+    // activity talks to Halo only through halo/, whose errors are HaloErrors, so these are the database's.
+    if (
+      typeof code === 'string' &&
+      /^(CONNECT|ECONN|EHOSTUNREACH$|ENETUNREACH$|ETIMEDOUT$|EPIPE$)/.test(code)
+    ) {
+      return true;
+    }
   }
   return false;
 }

@@ -87,6 +87,12 @@ describe('database errors', { timeout: 60_000 }, () => {
     assert.equal(converted.message, userFailureMessages.database);
     assert.equal(converted.nonRetryable, false);
     assertNoValues(JSON.stringify(converted) + String(converted.stack));
+
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.9:5432'), { code: 'ECONNREFUSED' });
+    assert.equal((toActivityFailure(refused) as ApplicationFailure).type, userFailureTypes.database);
+    const bug = toActivityFailure(new TypeError(`cannot read ${clientId}`)) as ApplicationFailure;
+    assert.equal(bug.type, userFailureTypes.internal);
+    assertNoValues(bug.message);
   });
 
   it('and any other failure text is shown on the run as a general sentence', () => {
