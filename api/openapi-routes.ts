@@ -26,9 +26,13 @@ const common = {
   401: error('unauthorized: no valid API key'),
   404: error('not_found: no such id in this account'),
   429: error('rate_limited: too many requests for this key; see Retry-After'),
+  503: error(
+    'temporal_unavailable / database_unavailable: a dependency is down; see Retry-After, and `saved` for ' +
+      'whether the request changed anything',
+  ),
 };
 const noInput = { 400: common[400] };
-const withId = { 401: common[401], 404: common[404], 429: common[429] };
+const withId = { 401: common[401], 404: common[404], 429: common[429], 503: common[503] };
 const haloErrors = {
   422: error('halo_auth_failed / halo_permission_denied: Halo refused the credentials; nothing changed'),
   502: error('halo_unreachable: the Halo URL did not answer, or not as Halo does'),
@@ -149,7 +153,7 @@ export const routeDocs: RouteDocs = {
       ...noInput,
       401: common[401],
       ...haloErrors,
-      503: error('service_unavailable: Temporal is not reachable; nothing was saved'),
+      503: common[503],
     },
   },
   'GET /v1/integrations': {
