@@ -1,6 +1,11 @@
 // Which errors mean "PostgreSQL or Temporal cannot be reached" (an outage, answered 503), as opposed to a
 // fault in the request or in our code (answered as they are, or 500).
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import {
+  defaultGrpcRetryOptions,
+  isGrpcServiceError,
+  makeGrpcRetryInterceptor,
+  type Client,
+} from '@temporalio/client';
 
 /**
  * The longest one Temporal call may take. Without a deadline the client's gRPC retries keep a call to an
@@ -8,13 +13,43 @@ import { isGrpcServiceError, type Client } from '@temporalio/client';
  */
 export const temporalCallTimeoutMs = 3000;
 
-/** Runs `call` (one or a few Temporal requests) under one deadline. */
-export function withTemporalDeadline<T>(
+/**
+ * The API's gRPC retries: a refused connection is tried 4 times within about a second (100 ms growing by
+ * 1.7), so every retry ends inside the shortest deadline below; the client's default of 10 tries with up to
+ * 5 s between them is what kept calls going for half a minute, and would outlive the request.
+ */
+export const apiTemporalInterceptors = [
+  makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 })),
+];
+
+/** A Temporal call that had no answer by its deadline. */
+export class TemporalTimeoutError extends Error {
+  override readonly name = 'TemporalTimeoutError';
+}
+
+/**
+ * Runs `call` (one or a few Temporal requests) under one deadline. The gRPC deadline ends the requests, but
+ * the client's retry backoff can outlast it by seconds, so the caller stops waiting at the deadline itself.
+ */
+export async function withTemporalDeadline<T>(
   temporal: Client,
   call: () => Promise<T>,
   timeoutMs = temporalCallTimeoutMs,
 ): Promise<T> {
-  return temporal.connection.withDeadline(Date.now() + timeoutMs, call);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new TemporalTimeoutError(`Temporal did not answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+  });
+  const work = temporal.connection.withDeadline(Date.now() + timeoutMs, call);
+  work.catch(() => undefined); // when the deadline wins, nobody awaits the call's own failure
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 // gRPC UNAVAILABLE and DEADLINE_EXCEEDED: the server cannot be reached or did not answer in time.
@@ -52,6 +87,7 @@ function* causes(error: unknown): Generator<object> {
 
 export function isTemporalUnreachable(error: unknown): boolean {
   for (const e of causes(error)) {
+    if (e instanceof TemporalTimeoutError) return true;
     if (isGrpcServiceError(e) && unreachableGrpcCodes.has(e.code)) return true;
   }
   return false;
@@ -59,7 +95,7 @@ export function isTemporalUnreachable(error: unknown): boolean {
 
 export function isDatabaseUnreachable(error: unknown): boolean {
   for (const e of causes(error)) {
-    if (isGrpcServiceError(e)) return false;
+    if (isGrpcServiceError(e) || e instanceof TemporalTimeoutError) return false;
     const code = (e as { code?: unknown }).code;
     // SQLSTATE class 08: connection exceptions.
     if (typeof code === 'string' && (unreachableDatabaseCodes.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {

@@ -109,8 +109,10 @@ export const integrationRoutes: FastifyPluginAsync<{
       clientSecretEnc: encryptSecret(deps.encryptionKey, settings.clientSecret, id),
       clientSecretLast4: settings.clientSecret.slice(-4),
     });
+    let scheduled = false;
     try {
       await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
+      scheduled = true;
       const { run } = await syncs.startSync(targetOf(integration), 'full');
       return await reply
         .code(202)
@@ -118,7 +120,7 @@ export const integrationRoutes: FastifyPluginAsync<{
     } catch (error) {
       // Half a setup helps no one: without its schedule and first sync the integration is taken back out.
       // (A schedule left behind in Temporal finds no integration and starts nothing.)
-      await schedules.remove(id).catch(() => undefined);
+      if (scheduled) await schedules.remove(id).catch(() => undefined);
       const removed = await deleteIntegration(deps.db, account.id, id).then(
         () => true,
         () => false,
