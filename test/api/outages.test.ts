@@ -56,7 +56,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
     assert.equal(response.statusCode, 503, response.body);
     assert.ok(ms < promptMs, `answered after ${ms} ms`);
     assert.equal(response.headers['retry-after'], '5');
-    const { error } = response.json() as { error: { code: string; saved: boolean; message: string } };
+    const { error } = response.json<{ error: { code: string; saved: boolean; message: string } }>();
     assert.equal(error.code, code);
     assert.equal(error.saved, saved);
     return error.message;
@@ -110,7 +110,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
     const runs =
       await database.sql`select status, error from sync_runs where integration_id = ${integration.id}`;
     assert.deepEqual(
-      runs.map((r) => r['status']),
+      runs.map((r) => String(r['status'])),
       ['failed'],
       'no run is left "running" for a sync that never started',
     );
@@ -174,7 +174,7 @@ describe('the API while PostgreSQL is unreachable', { timeout: 60_000 }, () => {
     assert.ok(Date.now() - startedAt < promptMs);
     assert.equal(response.statusCode, 503, response.body);
     assert.equal(response.headers['retry-after'], '5');
-    const { error } = response.json() as { error: { code: string; saved: boolean; message: string } };
+    const { error } = response.json<{ error: { code: string; saved: boolean; message: string } }>();
     assert.equal(error.code, 'database_unavailable');
     assert.equal(error.saved, false);
     assert.match(error.message, /The database is not reachable/);
