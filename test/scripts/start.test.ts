@@ -3,6 +3,7 @@
 // up and the sync completes, so is a Temporal dev server that dies, and Ctrl-C stops every process it started.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -158,6 +159,52 @@ describe('npm start', { timeout: 360_000 }, () => {
     assert.equal(await start.exited, 0);
     for (const port of ports) {
       assert.equal(await portOpen('127.0.0.1', port), false, `port ${port} still open after Ctrl-C`);
+    }
+  });
+});
+
+describe('npm start with a child that cannot start', { timeout: 180_000 }, () => {
+  let database: TestDatabase | undefined;
+  let start: Child | undefined;
+  let squatter: Server | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'halo-sync-start-'));
+
+  after(async () => {
+    await start?.stop(10_000);
+    squatter?.close();
+    await database?.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('stops everything and exits 1, saying why, when the API keeps failing as it starts', async () => {
+    database = await createTestDatabase();
+    const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+    // Something else holds the API's port, so every API it starts exits at once.
+    squatter = createServer();
+    await new Promise<void>((resolve) => squatter!.listen(apiPort, '127.0.0.1', resolve));
+    const output: string[] = [];
+    start = startTsChild('start', 'scripts/start.ts', {
+      env: {
+        PATH: process.env['PATH'],
+        HOME: process.env['HOME'],
+        DATABASE_URL: database.url,
+        DATA_DIR: dataDir,
+        PORT: String(apiPort),
+        TEMPORAL_DEV_PORT: String(temporalPort),
+        TEMPORAL_DEV_UI_PORT: String(uiPort),
+      },
+      output: (line) => output.push(line),
+    });
+    assert.equal(await start.exited, 1, output.join('\n'));
+    const text = output.join('\n');
+    assert.equal(text.match(/^\[start\] api running as pid \d+$/gm)?.length, 3, text);
+    assert.match(
+      text,
+      /\[start\] api exited with code 1 after \d+\.\d s: 3 failures in a row, each within 30 s of starting; giving up and stopping everything/,
+    );
+    assert.ok(!text.includes('Press Ctrl-C to stop.'), 'the banner promised a running system');
+    for (const port of [temporalPort, uiPort]) {
+      assert.equal(await portOpen('127.0.0.1', port), false, `port ${port} still open`);
     }
   });
 });
