@@ -173,7 +173,10 @@ export const routeDocs: RouteDocs = {
   'PUT /v1/integrations/:id': {
     tag: integrations,
     summary: 'Change any of the five values and resync',
-    description: 'Halo checks the result first; a refusal leaves the stored values in place.',
+    description:
+      "Halo checks the result first; a refusal leaves the stored values in place. A change of either URL's " +
+      'origin or of the Tenant needs clientSecret in the same body (400 naming it otherwise), so the stored ' +
+      'secret is never sent to another Halo.',
     params: idParams,
     body: settingsPatch,
     responses: {
