@@ -95,7 +95,8 @@ export function outage(dependency: Dependency, whatHappened: string, saved: bool
     dependency === 'temporal'
       ? (['temporal_unavailable', 'Temporal is not reachable.'] as const)
       : (['database_unavailable', 'The database is not reachable.'] as const);
-  return new ApiError(code, `${down} ${whatHappened} Try again shortly.`, { saved });
+  // When something was saved, `whatHappened` says what to do next; a plain retry could mislead.
+  return new ApiError(code, `${down} ${whatHappened}${saved ? '' : ' Try again shortly.'}`, { saved });
 }
 
 function outageOf(error: unknown, whatHappened: string): ApiError | null {
