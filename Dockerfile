@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
 # One image for every process of the service; the command picks which (docker-compose.yml sets it):
-#   node --import tsx api/server.ts          the API (the default)
-#   node --max-old-space-size=256 --import tsx worker/main.ts   a worker
-#   node --import tsx scripts/migrate.ts     database migrations, one-shot
+#   node --enable-source-maps dist/api.js                              the API (the default)
+#   node --enable-source-maps --max-old-space-size=256 dist/worker.js  a worker
+#   node --enable-source-maps dist/migrate.js                          database migrations, one-shot
 # The build steps are the ones README.md ("Running in production") gives for a machine without Docker.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
-# Build: every dependency, the workflow code bundled once, then the development dependencies dropped.
+# Build: every dependency, the TypeScript compiled to dist/ (with the workflow bundle), then the development
+# dependencies (the compilers among them) dropped.
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # swagger-ui-dist depends on @scarf/scarf, which reports installs to its vendor unless told not to.
@@ -15,10 +16,10 @@ ENV SCARF_ANALYTICS=false
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY . .
-RUN node --import tsx scripts/bundle-workflows.ts dist/workflow-bundle.js
+RUN npm run build
 RUN npm prune --omit=dev --no-audit --no-fund
 
-# Run: the same Node, no compilers or dev packages, files owned by root and read-only to the process.
+# Run: the same Node, compiled JavaScript only, files owned by root and read-only to the process.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -28,4 +29,4 @@ WORKDIR /app
 COPY --from=build /app /app
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "api/server.ts"]
+CMD ["node", "--enable-source-maps", "dist/api.js"]

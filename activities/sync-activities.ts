@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
-import { findIntegrationById } from '../db/integrations-repository';
+import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
@@ -20,6 +20,7 @@ import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
 import { isHaloError, HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
+import { defaultScopes, scopesStartingWith } from '../halo/token';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
 import type {
@@ -88,7 +89,14 @@ export function toActivityFailure(error: unknown): unknown {
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
-  async function haloClientFor(integrationId: string): Promise<HaloClient> {
+  /**
+   * A client for the integration's tenant. `negotiateScope` asks for `all` first whatever worked before, so
+   * a permission granted in Halo since is picked up; otherwise the scope Halo last granted is tried first.
+   */
+  async function haloClientFor(
+    integrationId: string,
+    opts: { negotiateScope?: boolean } = {},
+  ): Promise<{ client: HaloClient; tokenScope: string | null }> {
     const row = await findIntegrationById(db, integrationId);
     if (!row) {
       throw ApplicationFailure.create({
@@ -105,10 +113,11 @@ export function createActivities(deps: ActivityDeps) {
       clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
     };
     const ctx = Context.current();
-    return createHaloClient({
+    const client = createHaloClient({
       settings,
       allowPrivate: deps.allowPrivateHaloUrls,
       timeoutMs: deps.haloTimeoutMs,
+      scopes: opts.negotiateScope ? defaultScopes : scopesStartingWith(row.tokenScope),
       // Keyed by the row's version so edited credentials never reuse an old token.
       cacheKey: `${row.id}:${row.updatedAt.getTime()}`,
       ...(deps.tokenCache ? { tokenCache: deps.tokenCache } : {}),
@@ -127,6 +136,7 @@ export function createActivities(deps: ActivityDeps) {
         ? { maxRateLimitWaitMs: deps.haloRateLimitMaxWaitMs }
         : {}),
     });
+    return { client, tokenScope: row.tokenScope };
   }
 
   async function incrementalBase(integrationId: string): Promise<Date | null> {
@@ -149,7 +159,7 @@ export function createActivities(deps: ActivityDeps) {
      */
     async planSync(input: PlanSyncInput): Promise<SyncPlan> {
       return withHaloErrors(async () => {
-        const client = await haloClientFor(input.integrationId);
+        const { client, tokenScope } = await haloClientFor(input.integrationId, { negotiateScope: true });
         const plan: SyncPlan = {
           recordCounts: { customers: 0, hardware: 0, software: 0 },
           skipped: {},
@@ -167,7 +177,7 @@ export function createActivities(deps: ActivityDeps) {
             }
             throw error;
           }
-          // Halo lists lastupdatefromdate for assets and clients, not licences (halo-api.md §6).
+          // Halo lists lastupdatefromdate for assets and clients, not licences (docs/halo-api.md §6).
           if (since && kind !== 'software' && plan.recordCounts[kind] > 0) {
             // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
             // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.
@@ -181,6 +191,10 @@ export function createActivities(deps: ActivityDeps) {
             }
           }
         }
+        const granted = client.grantedScope();
+        if (granted !== undefined && granted !== tokenScope) {
+          await rememberTokenScope(db, input.integrationId, granted);
+        }
         await setSyncRunPhase(db, input.syncRunId, { phase: 'planning' });
         return plan;
       });
@@ -193,7 +207,7 @@ export function createActivities(deps: ActivityDeps) {
       const pageNos = Array.from({ length: Math.max(1, input.pageCount) }, (_, i) => input.pageNo + i);
       // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
       const pages = await withHaloErrors(async () => {
-        const client = await haloClientFor(input.integrationId);
+        const { client } = await haloClientFor(input.integrationId);
         return Promise.all(
           pageNos.map((pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter)),
         );
@@ -239,7 +253,7 @@ export function createActivities(deps: ActivityDeps) {
 
       let confirmed: number[] | 'all-unseen';
       if (kind === 'hardware' && candidates.length <= verifyUpTo) {
-        const client = await withHaloErrors(() => haloClientFor(integrationId));
+        const { client } = await withHaloErrors(() => haloClientFor(integrationId));
         const gone: number[] = [];
         const alive: number[] = [];
         for (const id of candidates) {

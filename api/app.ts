@@ -10,6 +10,7 @@ import { trackRoutes } from './openapi';
 import { createRateLimiter } from './rate-limit';
 import { budgetRoutes } from './routes/budget';
 import { docsRoutes } from './routes/docs';
+import { haloRoutes } from './routes/halo';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { metricsRoutes } from './routes/metrics';
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         createRateLimiter({ limit: deps.config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
       );
       await v1.register(integrationRoutes, { deps, syncs, schedules });
+      await v1.register(haloRoutes, { deps });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
       await v1.register(budgetRoutes, { deps });

@@ -9,6 +9,7 @@ export type ApiErrorCode =
   | 'halo_auth_failed'
   | 'halo_permission_denied'
   | 'halo_unreachable'
+  | 'halo_discovery_failed'
   | 'halo_url_rejected'
   | 'sync_in_progress'
   | 'sync_not_running'
@@ -26,6 +27,7 @@ const statusOf = {
   halo_auth_failed: 422,
   halo_permission_denied: 422,
   halo_unreachable: 502,
+  halo_discovery_failed: 422,
   halo_url_rejected: 400,
   sync_in_progress: 409,
   sync_not_running: 409,

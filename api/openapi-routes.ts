@@ -7,7 +7,7 @@ import {
   assetSchema,
   customerSchema,
   errorSchema,
-  hardwareSchema,
+  hardwareDetailSchema,
   integrationSavedSchema,
   integrationSchema,
   pageOf,
@@ -17,6 +17,7 @@ import {
   syncSchema,
 } from './openapi-schemas';
 import { budgetBody } from './routes/budget';
+import { discoverBody } from './routes/halo';
 import { historyQuery, idParams, scheduleBody, settingsPatch, startSyncBody } from './routes/integrations';
 import { assetDetailQuery, assetParams, assetsQuery, customersQuery } from './routes/records';
 
@@ -34,8 +35,14 @@ const common = {
 const noInput = { 400: common[400] };
 const withId = { 401: common[401], 404: common[404], 429: common[429], 503: common[503] };
 const haloErrors = {
-  422: error('halo_auth_failed / halo_permission_denied: Halo refused the credentials; nothing changed'),
-  502: error('halo_unreachable: the Halo URL did not answer, or not as Halo does'),
+  422: error(
+    'halo_auth_failed / halo_permission_denied: Halo refused the credentials; nothing changed. ' +
+      "`error.discovered` holds the values Halo's discovery names, where they differ from those entered",
+  ),
+  502: error(
+    'halo_unreachable: the Halo URL did not answer, or not as Halo does (a 5xx from the token endpoint can ' +
+      'mean a wrong Tenant); `error.discovered` as for 422',
+  ),
 };
 
 const integrations = 'Integrations';
@@ -156,6 +163,24 @@ export const routeDocs: RouteDocs = {
       503: common[503],
     },
   },
+  'POST /v1/halo/discover': {
+    tag: integrations,
+    summary: 'Propose the Authorisation Server URL and Tenant for a Resource Server URL',
+    description:
+      "Asks Halo's unauthenticated discovery endpoint ({base}/api/authinfo) under the same URL rules as a " +
+      'Save. Nothing is stored.',
+    body: discoverBody,
+    responses: {
+      200: {
+        description: 'What Halo names for this Resource Server URL',
+        schema: z.object({ authServerUrl: z.string(), tenant: z.string() }),
+      },
+      ...noInput,
+      401: common[401],
+      422: error('halo_discovery_failed: Halo did not answer discovery; the message says what was tried'),
+      429: common[429],
+    },
+  },
   'GET /v1/integrations': {
     tag: integrations,
     summary: "The account's integrations",
@@ -257,7 +282,7 @@ export const routeDocs: RouteDocs = {
     responses: {
       200: {
         description: 'The asset',
-        schema: z.discriminatedUnion('kind', [hardwareSchema, softwareSchema]),
+        schema: z.discriminatedUnion('kind', [hardwareDetailSchema, softwareSchema]),
       },
       ...noInput,
       ...withId,

@@ -37,6 +37,10 @@ export const integrationSchema = z.object({
   clientId: z.string(),
   clientSecretSet: z.boolean().describe('Always true: the secret is stored, encrypted, and never returned.'),
   clientSecretLast4: z.string(),
+  tokenScope: z
+    .string()
+    .nullable()
+    .describe('The token scope Halo granted: `all`, or the named scopes asked for when Halo refused `all`.'),
   createdAt: isoTime,
   updatedAt: isoTime,
 });
@@ -86,9 +90,25 @@ export const hardwareSchema = z.object({
   warrantyStart: isoTime.nullable(),
   warrantyEnd: isoTime.nullable(),
   purchaseDate: isoTime.nullable(),
+  parentId: z
+    .number()
+    .int()
+    .nullable()
+    .describe("A child asset's parent (Halo's parent_id); null at the top."),
   updatedAt: isoTime.nullable(),
   deletedAt: isoTime.nullable(),
   raw,
+});
+
+const assetRefSchema = z.object({
+  haloId: z.number().int(),
+  name: z.string().nullable(),
+  deletedAt: isoTime.nullable().optional(),
+});
+export const hardwareDetailSchema = hardwareSchema.extend({
+  parent: assetRefSchema.nullable().describe('The parent asset, when this is a child asset'),
+  children: z.array(assetRefSchema).describe('The first 50 child assets; all through ?parentId='),
+  moreChildren: z.boolean(),
 });
 
 export const softwareSchema = z.object({

@@ -23,9 +23,19 @@ export function hardwareView(row: RowOfKind['hardware'], withRaw = false) {
     warrantyStart: iso(row.warrantyStart),
     warrantyEnd: iso(row.warrantyEnd),
     purchaseDate: iso(row.purchaseDate),
+    parentId: row.parentId,
     updatedAt: iso(row.updatedAt),
     deletedAt: iso(row.deletedAt),
     ...(withRaw ? { raw: row.raw } : {}),
+  };
+}
+
+/** A short reference to another hardware asset: its id and the name people know it by. */
+export function assetRef(row: RowOfKind['hardware']) {
+  return {
+    haloId: row.haloId,
+    name: row.keyField ?? row.inventoryNumber ?? `Asset ${row.haloId}`,
+    deletedAt: iso(row.deletedAt),
   };
 }
 

@@ -39,6 +39,11 @@ if (metricsApp) {
 }
 
 let closing = false;
+// A response sent while closing ends its connection: otherwise a client holding a kept-alive connection,
+// busy when the signal came, keeps app.close() waiting until the grace period runs out.
+app.addHook('onSend', async (_request, reply) => {
+  if (closing) reply.header('connection', 'close');
+});
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     if (closing) return;

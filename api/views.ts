@@ -12,6 +12,7 @@ export function integrationView(row: IntegrationRow) {
     clientId: row.clientId,
     clientSecretSet: true,
     clientSecretLast4: row.clientSecretLast4,
+    tokenScope: row.tokenScope,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+// One level up from this file, and from the compiled entry points, which scripts/build.ts writes flat into
+// dist/ for that reason.
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const booleanFromEnv = z
@@ -45,7 +47,7 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HALO_TIMEOUT_MS: positiveInt(30_000, 600_000),
   HALO_PAGE_SIZE: positiveInt(100, 1000),
-  /** Requests per tenant per rolling window (halo-api.md §7: Halo allows about 300 per 5 minutes). */
+  /** Requests per tenant per rolling window (docs/halo-api.md §7: Halo allows about 300 per 5 minutes). */
   HALO_BUDGET_REQUESTS: positiveInt(270, 100_000),
   HALO_BUDGET_WINDOW_SECONDS: positiveInt(300, 86_400),
   /** Longest a request waits out 429s before failing; unset means one window and a fifth. */
@@ -74,7 +76,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS_SERVER_CA_CERT_DATA: optionalText,
   TEMPORAL_TLS_SERVER_NAME: optionalText,
   TEMPORAL_API_KEY: optionalText,
-  /** A workflow bundle built ahead of time (scripts/bundle-workflows.ts); unset bundles at start. */
+  /** A workflow bundle built ahead of time (npm run build, or scripts/bundle-workflows.ts); unset bundles at start. */
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** How long a stopping worker lets running pages finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30, 3600),

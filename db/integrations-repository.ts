@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
 import type { Executor } from './client';
 import { isUuid } from './ids';
 import { integrations, type Integration } from './schema/index';
@@ -22,6 +22,8 @@ export interface NewIntegrationInput {
   settings: IntegrationSettings;
   clientSecretEnc: string;
   clientSecretLast4: string;
+  /** The token scope Halo granted when the credentials were checked. */
+  tokenScope?: string | null;
 }
 
 const { clientSecretEnc: _secret, ...summaryColumns } = getTableColumns(integrations);
@@ -41,6 +43,7 @@ export async function insertIntegration(
       clientId: input.settings.clientId,
       clientSecretEnc: input.clientSecretEnc,
       clientSecretLast4: input.clientSecretLast4,
+      tokenScope: input.tokenScope ?? null,
     })
     .returning(summaryColumns);
   if (!row) throw new Error('Inserting the integration returned no row');
@@ -81,6 +84,8 @@ export interface IntegrationUpdate {
   settings: IntegrationSettings;
   clientSecretEnc: string;
   clientSecretLast4: string;
+  /** The token scope Halo granted when the new values were checked. */
+  tokenScope?: string | null;
 }
 
 /** Replaces the five values of an account's integration; null when it is not that account's. */
@@ -100,11 +105,24 @@ export async function updateIntegration(
       clientId: update.settings.clientId,
       clientSecretEnc: update.clientSecretEnc,
       clientSecretLast4: update.clientSecretLast4,
+      tokenScope: update.tokenScope ?? null,
       updatedAt: new Date(),
     })
     .where(and(eq(integrations.id, id), eq(integrations.accountId, accountId)))
     .returning(summaryColumns);
   return row ?? null;
+}
+
+/**
+ * Records the token scope Halo granted (docs/halo-api.md §1). updated_at is kept as it was: it versions the
+ * credentials (tokens are cached under it), and a granted scope does not change them.
+ */
+export async function rememberTokenScope(db: Executor, id: string, scope: string): Promise<void> {
+  if (!isUuid(id)) return;
+  await db
+    .update(integrations)
+    .set({ tokenScope: scope, updatedAt: sql`${integrations.updatedAt}` })
+    .where(and(eq(integrations.id, id), sql`${integrations.tokenScope} is distinct from ${scope}`));
 }
 
 /** Deletes an account's integration; its runs, assets and customers go with it (foreign keys cascade). */

@@ -1,10 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { projectRoot } from '../config/env';
 import { databaseNameOf, databaseOptionOf } from './client';
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url));
+// From the project root rather than this file, so the compiled entry points in dist/ find them too.
+const migrationsFolder = join(projectRoot, 'db', 'migrations');
 
 // Any constant works; it only has to be the same in every process that migrates this database.
 const MIGRATION_LOCK_KEY = 4_820_191_337;

@@ -69,6 +69,7 @@ const fieldsOf: { [K in HaloKind]: FieldList<K> } = {
     warrantyStart: true,
     warrantyEnd: true,
     purchaseDate: true,
+    parentId: true,
     raw: true,
   },
   software: {
@@ -235,6 +236,8 @@ export interface ListRecordsOptions {
   accountId?: string;
   /** Hardware and software: that customer's rows. Customers: that customer itself. */
   customerHaloId?: number;
+  /** Hardware only: the children of that parent asset. */
+  parentId?: number;
   /** Case-insensitive substring over the kind's main text columns; `%` and `_` match themselves. */
   q?: string;
   includeDeleted?: boolean;
@@ -272,6 +275,9 @@ export async function listRecords<K extends HaloKind>(
         opts.customerHaloId,
       ),
     );
+  }
+  if (opts.parentId !== undefined && table === hardwareAssets) {
+    where.push(eq(hardwareAssets.parentId, opts.parentId));
   }
   if (opts.q !== undefined && opts.q !== '') {
     const pattern = `%${escapeLike(opts.q)}%`;

@@ -1,4 +1,4 @@
-// A request budget per Halo tenant (halo-api.md §7): hosted Halo allows about 300 requests per rolling five
+// A request budget per Halo tenant (docs/halo-api.md §7): hosted Halo allows about 300 requests per rolling five
 // minutes and answers 429 beyond that, without saying when to come back. Every HTTP exchange of a client
 // that has a budget first waits here for a slot, so a sync runs close to the limit without reaching it; a
 // 429 pauses every caller of that tenant. The state lives in a store: memory for one process

@@ -17,7 +17,7 @@ import {
 } from './response';
 import type { HaloSettings } from './settings';
 import { describeIssues, pageSchema, recordBodySchema, type Page } from './shapes';
-import { createTokenSource, defaultCacheKey } from './token';
+import { createTokenSource, defaultCacheKey, defaultScopes } from './token';
 import { sharedTokenCache, type CachedToken, type TokenCache } from './token-cache';
 import { guardedLookup } from './url-guard';
 
@@ -29,7 +29,8 @@ export interface HaloClientOptions {
   dispatcher?: Dispatcher;
   tokenCache?: TokenCache;
   cacheKey?: string;
-  scope?: string;
+  /** Token scopes to try, best first (halo/token.ts); default `all`, then the named scopes. */
+  scopes?: readonly string[];
   /** Larger bodies fail with HaloBadResponseError; default 50 MB. */
   maxBodyBytes?: number;
   /** Called once per HTTP exchange; status is 0 when no answer came. */
@@ -47,18 +48,22 @@ export interface HaloClientOptions {
 }
 
 export interface HaloClient {
-  /** Asks Halo for a new token (checking the credentials) and caches it; the token itself stays inside. */
-  requestToken(): Promise<{ tokenType: string; expiresAt: number }>;
+  /**
+   * Asks Halo for a new token (checking the credentials) and caches it; the token itself stays inside.
+   * `scope` is the one Halo granted, so callers can remember it for the integration.
+   */
+  requestToken(): Promise<{ tokenType: string; expiresAt: number; scope: string }>;
+  /** The scope of the last token this client used, once it has used one. */
+  grantedScope(): string | undefined;
   /**
    * One page in id order. `changedSince` sends Halo's lastupdatefromdate filter, which not every tenant
-   * honours (halo-api.md §6): callers must check that it does before trusting a filtered count.
+   * honours (docs/halo-api.md §6): callers must check that it does before trusting a filtered count.
    */
   listPage(kind: HaloKind, pageNo: number, pageSize: number, filter?: { changedSince?: Date }): Promise<Page>;
   /** The asset's detail record, or null when Halo no longer has it. */
   getAsset(id: number): Promise<RawHaloRecord | null>;
 }
 
-const defaultScope = 'read:assets read:customers';
 // A page of 100 assets is well under 1 MB; the cap only stops a runaway body from filling memory.
 const defaultMaxBodyBytes = 50 * 1024 * 1024;
 
@@ -68,19 +73,17 @@ const contexts: Record<HaloKind, ResourceContext> = {
   software: {
     resource: 'SoftwareLicence',
     label: 'software licences',
+    // Halo does not document which of its software permissions this endpoint needs (docs/halo-api.md §5).
     permission: 'read:software (software licensing)',
   },
 };
-
-let guardedAgent: Agent | undefined;
 
 export function createHaloClient(opts: HaloClientOptions): HaloClient {
   const { settings, allowPrivate } = opts;
   const timeoutMs = opts.timeoutMs ?? 30_000;
   if (!(timeoutMs > 0)) throw new RangeError(`timeoutMs must be positive, got ${timeoutMs}`);
-  const scope = opts.scope ?? defaultScope;
-  // Public deployments connect only to addresses the URL guard approved at connect time, not just earlier.
-  const dispatcher = opts.dispatcher ?? (allowPrivate ? undefined : (guardedAgent ??= guardedDispatcher()));
+  const scopes = opts.scopes ?? defaultScopes;
+  const dispatcher = opts.dispatcher ?? defaultDispatcher(allowPrivate);
   const maxBodyBytes = opts.maxBodyBytes ?? defaultMaxBodyBytes;
   const secrets = new SecretList(settings.clientSecret);
 
@@ -104,12 +107,17 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
 
   const tokens = createTokenSource({
     settings,
-    scope,
+    scopes,
     cache: opts.tokenCache ?? sharedTokenCache,
-    cacheKey: opts.cacheKey ?? defaultCacheKey(settings, scope),
+    cacheKey: opts.cacheKey ?? defaultCacheKey(settings, scopes),
     send,
     secrets,
   });
+  let lastScope: string | undefined;
+  const use = (token: CachedToken): CachedToken => {
+    lastScope = token.scope;
+    return token;
+  };
 
   const getWith = (url: URL, token: CachedToken): Promise<HaloResponse> =>
     send({
@@ -118,22 +126,30 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
       headers: { authorization: `${token.tokenType} ${token.accessToken}`, accept: 'application/json' },
     });
 
-  /** GET with the cached token; on 401 one retry with a new token (djpsa api.py), then give up. */
+  /**
+   * GET with the cached token. On 401 one retry with a new token (djpsa api.py), then give up. On 403 with a
+   * token issued before this request began, one retry with a new token too: a token carries the
+   * permissions the application had when it was issued, so one granted in Halo since needs a new token.
+   */
   async function authorisedGet(url: URL, ctx: ResourceContext): Promise<HaloResponse> {
-    const first = await tokens.current();
+    const began = Date.now();
+    const first = use(await tokens.current());
     const res = await getWith(url, first);
-    if (res.status !== 401) return res;
+    const staleGrant = res.status === 403 && first.issuedAt < began;
+    if (res.status !== 401 && !staleGrant) return res;
     await tokens.invalidate(first);
-    const retried = await getWith(url, await tokens.current());
+    const retried = await getWith(url, use(await tokens.current()));
     if (retried.status === 401) throw refusedTokenError(retried, secrets, ctx);
     return retried;
   }
 
   return {
     async requestToken() {
-      const token = await tokens.fresh();
-      return { tokenType: token.tokenType, expiresAt: token.expiresAt };
+      const token = use(await tokens.fresh());
+      return { tokenType: token.tokenType, expiresAt: token.expiresAt, scope: token.scope };
     },
+
+    grantedScope: () => lastScope,
 
     async listPage(kind, pageNo, pageSize, filter) {
       assertPositiveInteger('pageNo', pageNo);
@@ -148,9 +164,10 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
         orderdesc: 'false',
         includeinactive: 'true',
         includeactive: 'true',
-        ...(filter?.changedSince
-          ? { lastupdatefromdate: filter.changedSince.toISOString().slice(0, 19) }
-          : {}),
+        // Without it Halo leaves child assets (parent_id ≠ 0) out of the list (docs/halo-api.md §3).
+        ...(kind === 'hardware' ? { includechildren: 'true' } : {}),
+        // In UTC with a trailing Z, so a server in another time zone cannot shift the window (§6).
+        ...(filter?.changedSince ? { lastupdatefromdate: filter.changedSince.toISOString() } : {}),
       }).toString();
       const res = await authorisedGet(url, ctx);
       if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);
@@ -193,6 +210,11 @@ function assertPositiveInteger(name: string, value: number): void {
     throw new RangeError(`${name} must be a positive integer, got ${value}`);
 }
 
-function guardedDispatcher(): Agent {
-  return new Agent({ connect: { lookup: guardedLookup } });
+let guardedAgent: Agent | undefined;
+
+/** Public deployments connect only to addresses the URL guard approved at connect time, not just earlier. */
+export function defaultDispatcher(allowPrivate: boolean): Dispatcher | undefined {
+  if (allowPrivate) return undefined;
+  guardedAgent ??= new Agent({ connect: { lookup: guardedLookup } });
+  return guardedAgent;
 }

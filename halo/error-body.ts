@@ -1,4 +1,4 @@
-// Halo's error bodies come in many shapes (halo-api.md §8): OAuth style `{error, error_description}`,
+// Halo's error bodies come in many shapes (docs/halo-api.md §8): OAuth style `{error, error_description}`,
 // `{error: {error_description}}`, ASP.NET style `{Message}` / `{ClassName, Message}`, a bare JSON string,
 // an HTML error page from a proxy, plain text from the rate limiter, or nothing. This turns any of them
 // into one short readable line, plus Halo's machine code when there is one.

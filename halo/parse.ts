@@ -1,4 +1,4 @@
-// Raw Halo records to the typed shapes in records.ts, following halo-api.md §8. A record only needs its
+// Raw Halo records to the typed shapes in records.ts, following docs/halo-api.md §8. A record only needs its
 // integer id: any other odd value becomes null rather than failing a sync over one field.
 import { HaloBadResponseError } from './errors';
 import type {
@@ -46,6 +46,7 @@ export function toHardwareRecord(raw: RawHaloRecord): HardwareRecord {
     warrantyStart: date(raw['warranty_start']),
     warrantyEnd: date(raw['warranty_end']),
     purchaseDate: date(raw['supplier_purchasedate']),
+    parentId: relation(raw['parent_id']),
     raw,
   };
 }

@@ -48,6 +48,8 @@ export interface HardwareRecord {
   warrantyStart: Date | null;
   warrantyEnd: Date | null;
   purchaseDate: Date | null;
+  /** The parent asset's Halo id for a child asset; null for a top-level one (Halo sends 0). */
+  parentId: number | null;
   raw: RawHaloRecord;
 }
 

@@ -52,7 +52,7 @@ function tokenRefusal(code: string | undefined, status: number): string {
     case 'invalid_request':
       return 'Halo rejected the token request (invalid_request): check the Tenant and the Authorisation Server URL';
     case 'invalid_scope':
-      return 'Halo refused the requested scope (invalid_scope): give the application the read:assets and read:customers permissions';
+      return 'Halo refused every scope asked for (invalid_scope): give the application the read:assets and read:customers permissions';
     case 'invalid_grant':
     case 'unsupported_grant_type':
       return `Halo refused the client-credentials grant (${code}): set the application's authentication method to "Client ID and Secret (Services)"`;
@@ -96,10 +96,14 @@ export function statusError(res: HaloResponse, secrets: Iterable<string>, ctx: R
   const answer = describeAnswer(res, secrets);
   const status = res.status;
   if (status === 403) {
+    // Halo checks two places, and either can refuse: the application's permissions and the role of the
+    // agent it logs in as (docs/halo-api.md §8).
     return new HaloPermissionError({
       message:
-        `The Halo application lacks permission to read ${ctx.label}: add the ${ctx.permission} permission to it ` +
-        `in Halo (Configuration > Integrations > HaloITSM API > Applications) (${answer})`,
+        `Halo refused to let the application read ${ctx.label}. Check both places Halo looks: the ` +
+        `application's permissions (Configuration > Integrations > HaloITSM API > View Applications > the ` +
+        `application > Permissions) must include ${ctx.permission}, and the role of the agent the ` +
+        `application logs in as (its Agent to log in as) must be allowed to see ${ctx.label} (${answer})`,
       status,
       resource: ctx.resource,
     });

@@ -1,5 +1,5 @@
 // How long to wait before asking Halo again, decided in one place (as ky's core/retry-timing.ts does).
-// Two kinds of answer call for a wait: 429, when the tenant's rolling window is full (halo-api.md §7), and
+// Two kinds of answer call for a wait: 429, when the tenant's rolling window is full (docs/halo-api.md §7), and
 // 5xx, when Halo or a gateway in front of it is struggling. Transport failures and everything else are left
 // to the caller: the activity fails and Temporal's retry policy backs off, which also survives a crash.
 
@@ -26,7 +26,7 @@ export function retryAfterMs(header: string | string[] | undefined, now = Date.n
 /**
  * The pause after a 429, for every caller of that tenant.
  *
- * Halo's limit is a rolling window and its 429 carries no Retry-After (halo-api.md §7), so nothing in the
+ * Halo's limit is a rolling window and its 429 carries no Retry-After (docs/halo-api.md §7), so nothing in the
  * answer says when room returns. What is certain is that the window was full when Halo answered, and that
  * everything in it leaves within one window. A shorter guess from our own request log would ignore whoever
  * else uses the same tenant (another integration, a PowerShell script, Halo's own apps), and a wrong guess

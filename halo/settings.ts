@@ -1,4 +1,4 @@
-// The five values a user copies out of Halo (halo-api.md "What the user gives us"), normalised where the
+// The five values a user copies out of Halo (docs/halo-api.md "What the user enters"), normalised where the
 // intent is unambiguous and refused, field by field, where it is not. Issues carry the field as their path
 // so the API can point at the box that needs fixing.
 import { z } from 'zod';
@@ -15,6 +15,7 @@ const urlFields = {
   resourceServerUrl: {
     label: 'the Resource Server URL',
     example: 'https://acme.haloitsm.com/api',
+    // A bare resource host means its API (docs/halo-api.md §2); nothing else serves Halo's resources.
     defaultPath: '/api',
     otherSuffix: /\/auth$/i,
     otherLabel: 'the Authorisation Server URL',
@@ -22,7 +23,9 @@ const urlFields = {
   authServerUrl: {
     label: 'the Authorisation Server URL',
     example: 'https://acme.haloitsm.com/auth',
-    defaultPath: '/auth',
+    // Used as entered: hosted auth endpoints can be a bare host whose token URL is `/token`, and adding
+    // `/auth` would send the token request to a path that does not exist (docs/halo-api.md §1).
+    defaultPath: '',
     otherSuffix: /\/api$/i,
     otherLabel: 'the Resource Server URL',
   },

@@ -1,10 +1,14 @@
 // Access tokens are cached per integration because hosted Halo allows only a few hundred requests per
-// five minutes (halo-api.md §7); a token request per page would spend a third of that budget.
+// five minutes (docs/halo-api.md §7); a token request per page would spend a third of that budget.
 // The interface allows async stores so a cache shared between workers can be plugged in later.
 
 export interface CachedToken {
   accessToken: string;
   tokenType: string;
+  /** The scope the token was asked for (one of the candidates the client tried). */
+  scope: string;
+  /** Epoch ms at which Halo issued it. */
+  issuedAt: number;
   /** Epoch ms at which Halo stops accepting the token. */
   expiresAt: number;
   /** Epoch ms after which we ask for a new one rather than risk a 401 mid-request. */

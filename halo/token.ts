@@ -1,8 +1,11 @@
-// Client-credentials tokens (halo-api.md §1): one request, cached per integration until shortly before
+// Client-credentials tokens (docs/halo-api.md §1): one request, cached per integration until shortly before
 // expiry, shared by concurrent callers so a burst of activities asks Halo for one token, not twenty.
+// The scope is negotiated: `all` first (Halo limits it to the application's permissions, so a permission
+// added in Halo later arrives without any change here), then named scopes if Halo refuses `all`.
 import { createHash } from 'node:crypto';
 import type { HaloResponse, HaloRequest } from './http';
 import type { SecretList } from './redact';
+import { HaloAuthError } from './errors';
 import { badShape, parseJsonBody, tokenError } from './response';
 import type { HaloSettings } from './settings';
 import { describeIssues, tokenBodySchema } from './shapes';
@@ -10,7 +13,8 @@ import type { CachedToken, TokenCache } from './token-cache';
 
 export interface TokenSourceOptions {
   settings: HaloSettings;
-  scope: string;
+  /** Scopes to ask for, best first; the next is tried only when Halo answers `invalid_scope`. */
+  scopes: readonly string[];
   cache: TokenCache;
   cacheKey: string;
   send: (req: HaloRequest) => Promise<HaloResponse>;
@@ -30,10 +34,25 @@ export interface TokenSource {
 const renewMarginMs = 60_000;
 const inFlight = new WeakMap<TokenCache, Map<string, Promise<CachedToken>>>();
 
-export function defaultCacheKey(settings: HaloSettings, scope: string): string {
+/** What a sync needs, asked for by name when `all` is refused; software before the two the guide grants. */
+export const namedScopes = {
+  withSoftware: 'read:assets read:customers read:software',
+  guide: 'read:assets read:customers',
+} as const;
+
+/** The scopes to try, best first: `all`, then the named ones. */
+export const defaultScopes: readonly string[] = ['all', namedScopes.withSoftware, namedScopes.guide];
+
+/** `remembered` (the scope that last worked) first, then the rest of the defaults in their order. */
+export function scopesStartingWith(remembered: string | null | undefined): readonly string[] {
+  if (!remembered) return defaultScopes;
+  return [remembered, ...defaultScopes.filter((s) => s !== remembered)];
+}
+
+export function defaultCacheKey(settings: HaloSettings, scopes: readonly string[]): string {
   // The secret's hash keeps a re-entered secret from reusing a token issued for the old one.
   const secretHash = createHash('sha256').update(settings.clientSecret).digest('hex').slice(0, 16);
-  return [settings.authServerUrl, settings.tenant, settings.clientId, scope, secretHash].join('|');
+  return [settings.authServerUrl, settings.tenant, settings.clientId, scopes.join(','), secretHash].join('|');
 }
 
 export function tokenUrl(settings: HaloSettings): URL {
@@ -46,12 +65,26 @@ export function tokenUrl(settings: HaloSettings): URL {
 export function createTokenSource(opts: TokenSourceOptions): TokenSource {
   const { settings, cache, cacheKey, secrets } = opts;
 
+  if (opts.scopes.length === 0) throw new RangeError('At least one scope must be given');
+
   async function fetchAndStore(): Promise<CachedToken> {
+    for (const [i, scope] of opts.scopes.entries()) {
+      try {
+        return await fetchWithScope(scope);
+      } catch (error) {
+        const refusedScope = error instanceof HaloAuthError && error.haloError === 'invalid_scope';
+        if (!refusedScope || i === opts.scopes.length - 1) throw error;
+      }
+    }
+    throw new RangeError('unreachable: the last scope either answers or throws');
+  }
+
+  async function fetchWithScope(scope: string): Promise<CachedToken> {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: settings.clientId,
       client_secret: settings.clientSecret,
-      scope: opts.scope,
+      scope,
     });
     const res = await opts.send({
       method: 'POST',
@@ -69,6 +102,8 @@ export function createTokenSource(opts: TokenSourceOptions): TokenSource {
     const token: CachedToken = {
       accessToken: access_token,
       tokenType: token_type,
+      scope,
+      issuedAt: now,
       expiresAt: now + lifetimeMs,
       // Short-lived tokens would otherwise be renewed on every request.
       renewAt: now + lifetimeMs - Math.min(renewMarginMs, lifetimeMs / 2),

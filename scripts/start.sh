@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# shellcheck source=scripts/node-path.sh
+source scripts/node-path.sh
 exec node --import tsx scripts/start.ts

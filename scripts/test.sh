@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
+# shellcheck source=scripts/node-path.sh
+source scripts/node-path.sh
 
 echo "[test] type-check" >&2
 npx tsc --noEmit

@@ -19,7 +19,7 @@ export interface SyncWorkerOptions {
   maxConcurrentActivities: number;
   /**
    * Tests bundle the workflows once and share the bundle across workers; the container image passes
-   * `{ codePath }` of the file scripts/bundle-workflows.ts wrote at build time.
+   * `{ codePath }` of the file `npm run build` wrote.
    */
   workflowBundle?: WorkflowBundleOption;
   /** How long running activities may finish after shutdown starts before they are cancelled; default 10 s. */

@@ -51,7 +51,7 @@ const http =
 const bundlePath = config.WORKFLOW_BUNDLE_PATH;
 if (bundlePath !== undefined && !existsSync(bundlePath)) {
   throw new Error(
-    `WORKFLOW_BUNDLE_PATH: no file at ${bundlePath} (build it with scripts/bundle-workflows.ts)`,
+    `WORKFLOW_BUNDLE_PATH: no file at ${bundlePath} (npm run build writes dist/workflow-bundle.js)`,
   );
 }
 const connectionOptions = temporalConnectionOptions(config);

@@ -9,7 +9,7 @@ export function pagesFor(recordCount: number, pageSize: number): number {
 }
 
 /**
- * Halo caps page_size silently (100 items for page_size=1000, halo-api.md §8). The first page tells us the
+ * Halo caps page_size silently (100 items for page_size=1000, docs/halo-api.md §8). The first page tells us the
  * real size: when it holds fewer items than asked while more records exist, that count is the cap, and every
  * later page must be asked for with it or page_no offsets would skip records.
  */

@@ -99,7 +99,7 @@ export const integrationRoutes: FastifyPluginAsync<{
     const parsed = settingsSchema.safeParse(request.body ?? {});
     if (!parsed.success) throw invalidRequest(parsed.error, 'body');
     const settings = parsed.data;
-    await haloCheck(settings);
+    const { tokenScope } = await haloCheck(settings);
 
     const id = randomUUID();
     const integration = await insertIntegration(deps.db, {
@@ -108,6 +108,7 @@ export const integrationRoutes: FastifyPluginAsync<{
       settings,
       clientSecretEnc: encryptSecret(deps.encryptionKey, settings.clientSecret, id),
       clientSecretLast4: settings.clientSecret.slice(-4),
+      tokenScope,
     });
     let scheduled = false;
     try {
@@ -159,12 +160,13 @@ export const integrationRoutes: FastifyPluginAsync<{
     });
     if (!merged.success) throw invalidRequest(merged.error, 'body');
     requireSecretForNewHalo(current, merged.data, patch.data.clientSecret !== undefined);
-    await haloCheck(merged.data);
+    const { tokenScope } = await haloCheck(merged.data);
 
     const updated = await updateIntegration(deps.db, current.accountId, current.id, {
       settings: merged.data,
       clientSecretEnc: encryptSecret(deps.encryptionKey, merged.data.clientSecret, current.id),
       clientSecretLast4: merged.data.clientSecret.slice(-4),
+      tokenScope,
     });
     if (!updated) throw notFound('Integration');
     try {

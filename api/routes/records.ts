@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { findIntegration, listIntegrations } from '../../db/integrations-repository';
-import { countAssetsPerCustomer, findRecord, listRecords } from '../../db/records-repository';
+import { countAssetsPerCustomer, findRecord, listRecords, type RowOfKind } from '../../db/records-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
-import { customerView, hardwareView, softwareView } from '../record-views';
+import { assetRef, customerView, hardwareView, softwareView } from '../record-views';
+
+const childrenShown = 50;
 
 const flagDefaulting = (value: 'true' | 'false') =>
   z
@@ -39,6 +41,7 @@ export const assetsQuery = z.strictObject({
   kind: z.enum(['hardware', 'software']).default('hardware'),
   includeInactive: flagDefaulting('true'),
   customerId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  parentId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
 });
 export const customersQuery = z.strictObject(listQuery);
 export const assetParams = z.object({
@@ -67,10 +70,38 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     return all[0]?.id ?? null;
   }
 
+  /**
+   * A hardware asset's place in Halo's tree: its parent and its first children (all of them through
+   * `GET /v1/assets?parentId=`), so the detail shows what a device is part of and what hangs off it.
+   */
+  async function familyOf(integrationId: string, row: RowOfKind['hardware']) {
+    const parent =
+      row.parentId === null ? null : await findRecord(deps.db, 'hardware', integrationId, row.parentId);
+    const children = await listRecords(deps.db, 'hardware', {
+      integrationId,
+      parentId: row.haloId,
+      limit: childrenShown + 1,
+    });
+    return {
+      parent: parent ? assetRef(parent) : row.parentId === null ? null : { haloId: row.parentId, name: null },
+      children: children.slice(0, childrenShown).map(assetRef),
+      moreChildren: children.length > childrenShown,
+    };
+  }
+
   app.get('/assets', async (request) => {
     const query = assetsQuery.safeParse(request.query);
     if (!query.success) throw invalidRequest(query.error, 'query');
-    const { kind, limit, cursor: after, q, includeDeleted, includeInactive, customerId } = query.data;
+    const {
+      kind,
+      limit,
+      cursor: after,
+      q,
+      includeDeleted,
+      includeInactive,
+      customerId,
+      parentId,
+    } = query.data;
     const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
     if (!integrationId) return { items: [], nextCursor: null };
     const options = {
@@ -81,6 +112,7 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
       ...(after !== undefined ? { afterHaloId: after } : {}),
       ...(q ? { q } : {}),
       ...(customerId !== undefined ? { customerHaloId: customerId } : {}),
+      ...(parentId !== undefined ? { parentId } : {}),
     };
     return kind === 'hardware'
       ? pageOf(await listRecords(deps.db, 'hardware', options), limit, (r) => hardwareView(r))
@@ -95,14 +127,14 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
     if (!integrationId) throw notFound('Asset');
     const { kind, haloId } = params.data;
-    const row =
-      kind === 'hardware'
-        ? await findRecord(deps.db, 'hardware', integrationId, haloId).then((r) => r && hardwareView(r, true))
-        : await findRecord(deps.db, 'software', integrationId, haloId).then(
-            (r) => r && softwareView(r, true),
-          );
+    if (kind === 'hardware') {
+      const row = await findRecord(deps.db, 'hardware', integrationId, haloId);
+      if (!row) throw notFound('Asset');
+      return { ...hardwareView(row, true), ...(await familyOf(integrationId, row)) };
+    }
+    const row = await findRecord(deps.db, 'software', integrationId, haloId);
     if (!row) throw notFound('Asset');
-    return row;
+    return softwareView(row, true);
   });
 
   app.get('/customers', async (request) => {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns';
 import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
@@ -23,10 +24,16 @@ export const hardwareAssets = pgTable(
     warrantyStart: instant('warranty_start'),
     warrantyEnd: instant('warranty_end'),
     purchaseDate: instant('purchase_date'),
+    /** The parent asset's Halo id for a child asset (a component or attached device); null at the top. */
+    parentId: integer('parent_id'),
     ...haloRecordTracking(),
   },
   (t) => [
     primaryKey({ columns: [t.integrationId, t.haloId] }),
     index('hardware_assets_customer_idx').on(t.integrationId, t.customerHaloId, t.haloId),
+    // Children under a parent, for the asset detail; most assets have none, so only children are indexed.
+    index('hardware_assets_parent_idx')
+      .on(t.integrationId, t.parentId, t.haloId)
+      .where(sql`${t.parentId} is not null`),
   ],
 );

@@ -22,6 +22,11 @@ export const integrations = pgTable(
     budgetRequests: integer('budget_requests'),
     /** Overrides HALO_BUDGET_WINDOW_SECONDS; null uses the default. */
     budgetWindowSeconds: integer('budget_window_seconds'),
+    /**
+     * The token scope Halo last granted (`all`, or the named scopes tried when `all` was refused); tried
+     * first by page activities so they do not repeat a refused request. Null until a token was issued.
+     */
+    tokenScope: text('token_scope'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

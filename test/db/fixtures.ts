@@ -24,6 +24,7 @@ export function hardware(haloId: number, overrides: Partial<HardwareRecord> = {}
     warrantyStart: new Date('2024-01-01T00:00:00Z'),
     warrantyEnd: new Date('2027-01-01T00:00:00Z'),
     purchaseDate: null,
+    parentId: null,
     raw: { id: haloId, inventory_number: `INV-${haloId}`, key_field: `host-${haloId}` },
     ...overrides,
   };

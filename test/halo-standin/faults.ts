@@ -1,4 +1,4 @@
-// The stand-in's misbehaviour on demand: Halo's rolling-window rate limit (halo-api.md §7) and the faults a
+// The stand-in's misbehaviour on demand: Halo's rolling-window rate limit (docs/halo-api.md §7) and the faults a
 // network and a struggling server produce (5xx pages, resets, silence, cut-off and broken JSON, latency).
 // Every random choice comes from one seeded generator, so a run with the same seed and the same order of
 // requests misbehaves the same way.

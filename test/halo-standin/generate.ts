@@ -1,5 +1,5 @@
 // A deterministic Halo tenant from a seed: the same seed gives the same records, byte for byte, so tests
-// and benchmarks can compare runs. Field names and oddities follow halo-api.md §3–5 and §8: ids with gaps,
+// and benchmarks can compare runs. Field names and oddities follow docs/halo-api.md §3–5 and §8: ids with gaps,
 // `0` for empty relations, 1900-01-01 for "no date", names with stray spaces and non-ASCII characters.
 // Strings that repeat (names, dates, models) come from small pools so a million assets stay affordable.
 import type { RawHaloRecord } from '../../halo/records';
@@ -183,6 +183,19 @@ export function generateTenant(opts: GenerateOptions): GeneratedTenant {
       // Hidden from JSON: only the detail endpoint and the lastupdatefromdate filter read it.
       [lastModifiedKey]: now - int(400) * 86_400_000 - int(86_400_000),
     };
+    // Every 20th asset is a child of the one before (a monitor on a desktop, a disk in a server): Halo
+    // lists it only when asked with includechildren=true. Derived, not drawn, so the random sequence and
+    // every other record stay as they were.
+    const parent = i % 20 === 19 ? assets[i - 1] : undefined;
+    if (parent) {
+      Object.assign(assets[i]!, {
+        parent_id: parent.id,
+        client_id: parent['client_id'],
+        client_name: parent['client_name'],
+        site_id: parent['site_id'],
+        site_name: parent['site_name'],
+      });
+    }
     id = nextId(id);
   }
 

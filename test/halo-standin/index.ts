@@ -1,4 +1,4 @@
-// A Halo tenant on 127.0.0.1 that behaves as halo-api.md describes, quirks included, and misbehaves on
+// A Halo tenant on 127.0.0.1 that behaves as docs/halo-api.md describes, quirks included, and misbehaves on
 // demand (faults.ts: the rate limit, 5xx, resets, silence, broken bodies, latency). No real Halo is
 // reachable from here, so every test and the benchmark run against this.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -18,6 +18,8 @@ import {
 } from './faults';
 import { generateTenant } from './generate';
 import {
+  allPermissions,
+  authInfoAnswer,
   notFound,
   resourceAnswer,
   tokenAnswer,
@@ -30,6 +32,7 @@ import { createCollection, setLastModified } from './store';
 
 export { lastModifiedOf } from './store';
 export type { FaultKind, RateLimit, StandinFaults } from './faults';
+export type { HaloPermission } from './routes';
 
 export interface StandinOptions extends Partial<RouteConfig> {
   seed?: number;
@@ -91,6 +94,11 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     repeatLastPage: opts.repeatLastPage ?? true,
     softwareForbidden: opts.softwareForbidden ?? false,
     honourLastUpdateFilter: opts.honourLastUpdateFilter ?? false,
+    authPath: opts.authPath ?? '/auth',
+    permissions: opts.permissions ?? [...allPermissions],
+    refuseAllScope: opts.refuseAllScope ?? false,
+    authInfo: opts.authInfo ?? true,
+    wrongTenantStatus: opts.wrongTenantStatus ?? 500,
   };
   const generated = generateTenant({
     seed: opts.seed ?? 1,
@@ -119,10 +127,15 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
   async function route(req: IncomingMessage, url: URL): Promise<Answer> {
     const [root = '', ...rest] = url.pathname.split('/').filter(Boolean);
     const method = req.method ?? 'GET';
-    if (root.toLowerCase() === 'auth' && rest.length === 1 && rest[0]?.toLowerCase() === 'token') {
+    // The token endpoint is where the tenant's auth server is: `/auth/token`, or `/token` on a bare host.
+    if (url.pathname.replace(/\/+$/, '').toLowerCase() === `${config.authPath}/token`) {
       if (method !== 'POST') return notAllowed(method);
       stats.tokenRequests++;
       return tokenAnswer(req, url, await readBody(req), config, tokens);
+    }
+    if (root.toLowerCase() === 'api' && rest.length === 1 && rest[0]?.toLowerCase() === 'authinfo') {
+      if (method !== 'GET') return notAllowed(method);
+      return authInfoAnswer(config, base);
     }
     if (root.toLowerCase() === 'api' && rest.length > 0) {
       if (method !== 'GET') return notAllowed(method);
@@ -146,7 +159,7 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
       sendRateLimited(res, faults.rateLimit);
       return;
     }
-    const faultable = faults.faultsOnToken === true || !/^\/auth\/token\/?$/i.test(url.pathname);
+    const faultable = faults.faultsOnToken === true || !/^(\/auth)?\/token\/?$/i.test(url.pathname);
     const fault = faultable ? dice.pick(faults) : undefined;
     if (fault) stats.faults[fault]++;
     // Never answered: the client's timeout ends it, or close() destroys the socket.
@@ -182,7 +195,7 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     url: base,
     settings: {
       resourceServerUrl: `${base}/api`,
-      authServerUrl: `${base}/auth`,
+      authServerUrl: `${base}${config.authPath}`,
       tenant: config.tenant,
       clientId: config.clientId,
       clientSecret: config.clientSecret,

@@ -1,6 +1,7 @@
-// The stand-in's answers, following halo-api.md: the token endpoint (§1), the three paged lists (§3–5) with
-// their envelopes and quirks (page size cap, last page repeated, inactive records left out unless asked
-// for, `lastupdatefromdate` honoured only when configured), and the bare asset detail.
+// The stand-in's answers, following docs/halo-api.md: the token endpoint (§1) with the application's
+// permissions and scopes, discovery (§1a), the three paged lists (§3–5) with their envelopes and quirks
+// (page size cap, last page repeated, inactive records and child assets left out unless asked for,
+// `lastupdatefromdate` honoured only when configured), and the bare asset detail.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { RawHaloRecord } from '../../halo/records';
@@ -19,9 +20,24 @@ export interface RouteConfig {
   tokenLifetimeSeconds: number;
   pageCap: number;
   repeatLastPage: boolean;
+  /** The agent the application logs in as may not see software licences: 403 whatever the token holds. */
   softwareForbidden: boolean;
   honourLastUpdateFilter: boolean;
+  /** Where the token endpoint lives: `/auth` (so `/auth/token`) or `` for a bare auth host (`/token`). */
+  authPath: '/auth' | '';
+  /** The application's permissions in Halo; `all` grants exactly these, and each list needs its own. */
+  permissions: HaloPermission[];
+  /** Halo refuses the scope `all` with invalid_scope (not seen, but a client must cope). */
+  refuseAllScope: boolean;
+  /** Serve the unauthenticated `/api/authinfo` discovery answer. */
+  authInfo: boolean;
+  /** How the token endpoint answers an unknown tenant: 500 as reported of real tenants, or a 400. */
+  wrongTenantStatus: 400 | 500;
 }
+
+export type HaloPermission = 'read:assets' | 'read:customers' | 'read:software';
+
+export const allPermissions: HaloPermission[] = ['read:assets', 'read:customers', 'read:software'];
 
 export interface Tenant {
   customers: Collection;
@@ -31,10 +47,10 @@ export interface Tenant {
 
 type ListName = keyof Tenant;
 
-const lists: Record<string, { name: ListName; key: string }> = {
-  client: { name: 'customers', key: 'clients' },
-  asset: { name: 'assets', key: 'assets' },
-  softwarelicence: { name: 'licences', key: 'licences' },
+const lists: Record<string, { name: ListName; key: string; needs: HaloPermission }> = {
+  client: { name: 'customers', key: 'clients', needs: 'read:customers' },
+  asset: { name: 'assets', key: 'assets', needs: 'read:assets' },
+  softwarelicence: { name: 'licences', key: 'licences', needs: 'read:software' },
 };
 
 const denied: Answer = {
@@ -44,13 +60,14 @@ const denied: Answer = {
 };
 
 export class Tokens {
-  private readonly expiry = new Map<string, number>();
+  private readonly grants = new Map<string, { until: number; permissions: ReadonlySet<string> }>();
   /** Every token ever handed out, revoked ones too, so tests can check none leaked. */
   readonly issued: string[] = [];
 
-  issue(lifetimeSeconds: number): string {
+  /** A token carries the permissions granted when it was issued, as a real one would. */
+  issue(lifetimeSeconds: number, permissions: Iterable<string>): string {
     const token = randomBytes(24).toString('base64url');
-    this.expiry.set(token, Date.now() + lifetimeSeconds * 1000);
+    this.grants.set(token, { until: Date.now() + lifetimeSeconds * 1000, permissions: new Set(permissions) });
     this.issued.push(token);
     return token;
   }
@@ -61,14 +78,15 @@ export class Tokens {
     return token;
   }
 
-  valid(authorization: string | undefined): boolean {
+  /** The permissions of a live token, or undefined when the header holds no live token. */
+  grantOf(authorization: string | undefined): ReadonlySet<string> | undefined {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-    const until = token === undefined ? undefined : this.expiry.get(token);
-    return until !== undefined && until > Date.now();
+    const grant = token === undefined ? undefined : this.grants.get(token);
+    return grant !== undefined && grant.until > Date.now() ? grant.permissions : undefined;
   }
 
   revokeAll(): void {
-    this.expiry.clear();
+    this.grants.clear();
   }
 }
 
@@ -88,6 +106,10 @@ export function tokenAnswer(
   }
   const tenant = url.searchParams.get('tenant') ?? '';
   if (config.tenant !== '' && tenant !== config.tenant) {
+    // Real tenants have been reported to answer a wrong tenant with a bare 500 (docs/halo-api.md §8).
+    if (config.wrongTenantStatus === 500) {
+      return { status: 500, body: { Message: 'An error has occurred.' } };
+    }
     return {
       status: 400,
       body: { error: 'invalid_request', error_description: `Unknown tenant '${tenant}'` },
@@ -99,18 +121,37 @@ export function tokenAnswer(
   if (params.get('client_id') !== config.clientId || params.get('client_secret') !== config.clientSecret) {
     return { status: 401, body: { error: 'invalid_client' } };
   }
-  const accessToken = tokens.issue(config.tokenLifetimeSeconds);
+  const granted = grantFor(params.get('scope') ?? '', config);
+  if (!granted) return { status: 400, body: { error: 'invalid_scope' } };
+  const accessToken = tokens.issue(config.tokenLifetimeSeconds, granted);
   return {
     status: 200,
     body: {
       access_token: accessToken,
       token_type: 'Bearer',
       expires_in: config.tokenLifetimeSeconds,
-      scope: params.get('scope') ?? 'all',
+      scope: granted.join(' '),
       // Present in real answers; clients ignore it and ask for a new token instead.
       refresh_token: tokens.issueRefresh(),
     },
   };
+}
+
+/**
+ * The permissions a token asked with `scope` carries: `all` is every permission the application has; named
+ * scopes must each be one it has, or the whole request is invalid_scope (docs/halo-api.md §1).
+ */
+function grantFor(scope: string, config: RouteConfig): string[] | undefined {
+  const asked = scope.split(' ').filter(Boolean);
+  if (asked.length === 0 || (asked.includes('all') && config.refuseAllScope)) return undefined;
+  if (asked.includes('all')) return [...config.permissions];
+  return asked.every((s) => (config.permissions as string[]).includes(s)) ? asked : undefined;
+}
+
+/** `GET {base}/api/authinfo`: unauthenticated, names the auth server and the tenant (§1a). */
+export function authInfoAnswer(config: RouteConfig, base: string): Answer {
+  if (!config.authInfo) return notFound(new URL(`${base}/api/authinfo`));
+  return { status: 200, body: { auth_url: `${base}${config.authPath}`, tenant_id: config.tenant } };
 }
 
 export function resourceAnswer(
@@ -123,7 +164,17 @@ export function resourceAnswer(
 ): Answer {
   const list = lists[segments[0] ?? ''];
   if (!list || segments.length > 2 || (segments.length === 2 && list.name !== 'assets')) return notFound(url);
-  if (!tokens.valid(req.headers.authorization)) return denied;
+  const grant = tokens.grantOf(req.headers.authorization);
+  if (!grant) return denied;
+  if (!grant.has(list.needs)) {
+    return {
+      status: 403,
+      body: {
+        ClassName: 'HaloForbiddenException',
+        Message: `The application does not have the ${list.needs} permission.`,
+      },
+    };
+  }
   if (list.name === 'licences' && config.softwareForbidden) {
     return {
       status: 403,
@@ -139,7 +190,7 @@ export function resourceAnswer(
 
 function listAnswer(
   q: URLSearchParams,
-  list: { name: ListName; key: string },
+  list: { name: ListName; key: string; needs: HaloPermission },
   data: Collection,
   config: RouteConfig,
 ): Answer {
@@ -156,9 +207,12 @@ function listAnswer(
   const to =
     list.name === 'assets' && config.honourLastUpdateFilter ? dateParam(q, 'lastupdatetodate') : undefined;
 
+  // Child assets (parent_id ≠ 0) are listed only when asked for (docs/halo-api.md §3).
+  const hideChildren = list.name === 'assets' && flag('includechildren') !== true;
   let records = data.sorted();
-  if (!includeInactive || !includeActive || from !== undefined || to !== undefined) {
+  if (!includeInactive || !includeActive || hideChildren || from !== undefined || to !== undefined) {
     records = records.filter((r) => {
+      if (hideChildren && Number(r['parent_id'] ?? 0) !== 0) return false;
       const inactive = isInactive(r);
       if (inactive ? !includeInactive : !includeActive) return false;
       const changed = lastModifiedOf(r);

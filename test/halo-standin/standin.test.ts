@@ -27,7 +27,7 @@ async function tokenFor(
     grant_type: 'client_credentials',
     client_id: s.settings.clientId,
     client_secret: s.settings.clientSecret,
-    scope: 'read:assets read:customers',
+    scope: 'all',
     ...overrides,
   });
   assert.equal(status, 200, JSON.stringify(body));
@@ -51,7 +51,8 @@ async function get(path: string, bearer: string | null = token) {
   return { status: res.statusCode, body: (text ? JSON.parse(text) : undefined) as Record<string, unknown> };
 }
 
-const paging = 'pageinate=true&order=id&orderdesc=false&includeinactive=true&includeactive=true';
+const paging =
+  'pageinate=true&order=id&orderdesc=false&includeinactive=true&includeactive=true&includechildren=true';
 const idsOf = (items: unknown) => (items as { id: number }[]).map((r) => r.id);
 
 describe('the stand-in tenant', () => {
@@ -89,12 +90,48 @@ describe('the token endpoint', () => {
     assert.deepEqual(body, { error: 'invalid_client' });
   });
 
-  it('refuses a wrong tenant with invalid_request', async () => {
+  it('answers a wrong tenant with a bare 500, as real tenants have been reported to', async () => {
     const { status, body } = await post(standin, '/auth/token?tenant=other', {
       grant_type: 'client_credentials',
     });
-    assert.equal(status, 400);
-    assert.equal(body['error'], 'invalid_request');
+    assert.equal(status, 500);
+    assert.deepEqual(body, { Message: 'An error has occurred.' });
+  });
+
+  it('or, when told to, with invalid_request', async () => {
+    standin.config.wrongTenantStatus = 400;
+    try {
+      const { status, body } = await post(standin, '/auth/token?tenant=other', {
+        grant_type: 'client_credentials',
+      });
+      assert.equal(status, 400);
+      assert.equal(body['error'], 'invalid_request');
+    } finally {
+      standin.config.wrongTenantStatus = 500;
+    }
+  });
+
+  it('grants with all exactly the application permissions, and refuses a named scope it lacks', async () => {
+    standin.config.permissions = ['read:assets', 'read:customers'];
+    try {
+      const form = {
+        grant_type: 'client_credentials',
+        client_id: standin.settings.clientId,
+        client_secret: standin.settings.clientSecret,
+      };
+      const path = `/auth/token?tenant=${standin.settings.tenant}`;
+      const all = await post(standin, path, { ...form, scope: 'all' });
+      assert.equal(all.body['scope'], 'read:assets read:customers');
+      const lacking = await post(standin, path, { ...form, scope: 'read:assets read:software' });
+      assert.equal(lacking.status, 400);
+      assert.equal(lacking.body['error'], 'invalid_scope');
+      const assetsOnly = (await post(standin, path, { ...form, scope: 'read:assets' })).body;
+      const refused = await get(`/api/Client?${paging}`, String(assetsOnly['access_token']));
+      assert.equal(refused.status, 403);
+      assert.equal((await get(`/api/Asset?${paging}`, String(assetsOnly['access_token']))).status, 200);
+    } finally {
+      standin.config.permissions = ['read:assets', 'read:customers', 'read:software'];
+    }
   });
 
   it('refuses other grant types', async () => {
@@ -124,9 +161,17 @@ describe('the lists', () => {
     assert.ok(Array.isArray((await get(`/api/SoftwareLicence?${paging}`)).body['licences']));
   });
 
+  it('leave child assets out unless includechildren=true', async () => {
+    const withChildren = await get(`/api/Asset?${paging}`);
+    const without = await get(`/api/Asset?${paging.replace('&includechildren=true', '')}`);
+    const children = standin.data.assets.filter((a) => Number(a['parent_id']) > 0).length;
+    assert.ok(children > 0);
+    assert.equal(without.body['record_count'], (withChildren.body['record_count'] as number) - children);
+  });
+
   it('leave inactive records out unless includeinactive=true', async () => {
     const all = await get(`/api/Asset?${paging}`);
-    const activeOnly = await get('/api/Asset?pageinate=true&page_size=50');
+    const activeOnly = await get('/api/Asset?pageinate=true&page_size=50&includechildren=true');
     const inactive = standin.data.assets.filter((a) => a['inactive'] === true).length;
     assert.equal(activeOnly.body['record_count'], (all.body['record_count'] as number) - inactive);
   });

@@ -42,7 +42,8 @@ describe('the token request', () => {
     const before = Date.now();
     const token = await clientFor().requestToken();
     standin.faults.intercept = undefined;
-    assert.deepEqual(Object.keys(token).sort(), ['expiresAt', 'tokenType']);
+    assert.deepEqual(Object.keys(token).sort(), ['expiresAt', 'scope', 'tokenType']);
+    assert.equal(token.scope, 'all');
     assert.equal(token.tokenType, 'Bearer');
     assert.ok(token.expiresAt >= before + 3_599_000);
     assert.deepEqual(seen, ['/auth/token?tenant=standin']);
@@ -96,12 +97,17 @@ describe('the token request', () => {
     }
   });
 
-  it('reports a wrong tenant as HaloAuthError pointing at the Tenant', async () => {
-    const client = clientFor(standin, { settings: { ...standin.settings, tenant: 'someone-else' } });
-    const error = await client.requestToken().catch((e: unknown) => e);
-    assert.ok(error instanceof HaloAuthError);
-    assert.equal(error.haloError, 'invalid_request');
-    assert.match(error.message, /check the Tenant/);
+  it('reports a wrong tenant refused with invalid_request as HaloAuthError pointing at the Tenant', async () => {
+    standin.config.wrongTenantStatus = 400;
+    try {
+      const client = clientFor(standin, { settings: { ...standin.settings, tenant: 'someone-else' } });
+      const error = await client.requestToken().catch((e: unknown) => e);
+      assert.ok(error instanceof HaloAuthError);
+      assert.equal(error.haloError, 'invalid_request');
+      assert.match(error.message, /check the Tenant/);
+    } finally {
+      standin.config.wrongTenantStatus = 500;
+    }
   });
 
   it('never repeats a secret that Halo echoes back in its error', async () => {
@@ -216,7 +222,7 @@ describe('listing pages', () => {
     assert.equal(customers.items[0]?.['name'], standin.data.customers[0]?.['name']);
   });
 
-  it('reports a 403 on software licences as HaloPermissionError naming the permission to add', async () => {
+  it('reports a 403 on software licences as HaloPermissionError naming both places Halo checks', async () => {
     standin.config.softwareForbidden = true;
     try {
       const error = await clientFor()
@@ -225,7 +231,8 @@ describe('listing pages', () => {
       assert.ok(error instanceof HaloPermissionError);
       assert.equal(error.resource, 'SoftwareLicence');
       assert.equal(error.retryable, false);
-      assert.match(error.message, /lacks permission to read software licences: add the read:software/);
+      assert.match(error.message, /application's permissions .* must include read:software/);
+      assert.match(error.message, /role of the agent the application logs in as/);
       assert.match(error.message, /answered 403: HaloForbiddenException: You do not have permission/);
     } finally {
       standin.config.softwareForbidden = false;

@@ -11,7 +11,7 @@ import {
 import { createMemoryTokenCache } from '../../halo/token-cache';
 import { startTinyServer, type TinyServer } from './tiny-server';
 
-// Answers the stand-in never gives: every error body shape of halo-api.md §8, wrong envelopes, redirects.
+// Answers the stand-in never gives: every error body shape of docs/halo-api.md §8, wrong envelopes, redirects.
 
 /** Every text an error exposes: message, fields and cause. */
 function everythingIn(e: unknown): string {

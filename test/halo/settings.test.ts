@@ -43,7 +43,7 @@ describe('Halo settings', () => {
     assert.equal(normalised('tenant', ' acme '), 'acme');
   });
 
-  it('add /api to a bare resource host and /auth to a bare authorisation host', () => {
+  it('add /api to a bare resource host but keep a bare authorisation host as entered', () => {
     assert.equal(
       normalised('resourceServerUrl', 'https://acme.haloitsm.com'),
       'https://acme.haloitsm.com/api',
@@ -52,7 +52,23 @@ describe('Halo settings', () => {
       normalised('resourceServerUrl', 'https://acme.haloitsm.com/'),
       'https://acme.haloitsm.com/api',
     );
-    assert.equal(normalised('authServerUrl', 'https://ACME.haloitsm.com'), 'https://acme.haloitsm.com/auth');
+    // Hosted auth endpoints can be a bare host whose token URL is /token; adding /auth would break them.
+    assert.equal(
+      normalised('authServerUrl', 'https://AUTH.haloservicedesk.com'),
+      'https://auth.haloservicedesk.com',
+    );
+    assert.equal(
+      normalised('authServerUrl', 'https://uk-trial.halopsa.com/'),
+      'https://uk-trial.halopsa.com',
+    );
+    assert.equal(
+      normalised('authServerUrl', 'https://uk-trial.halopsa.com/token'),
+      'https://uk-trial.halopsa.com',
+    );
+    assert.equal(
+      normalised('authServerUrl', 'https://acme.haloitsm.com/auth'),
+      'https://acme.haloitsm.com/auth',
+    );
   });
 
   it('keep other paths, as on-premises installs have them', () => {
@@ -200,7 +216,7 @@ describe('Halo settings on a public deployment', () => {
     assert.deepEqual(problemsWith('resourceServerUrl', 'http://127.0.0.1:8484/api', trialSchema), []);
     assert.equal(
       haloSettingsInputSchema.parse({ ...valid, authServerUrl: 'http://localhost:8484' }).authServerUrl,
-      'http://localhost:8484/auth',
+      'http://localhost:8484',
     );
   });
 });

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { projectRoot } from '../../config/env';
+import { entryPoints, workflowBundleFile } from '../../scripts/entry-points';
 
 const read = (file: string) => readFileSync(join(projectRoot, file), 'utf8');
 
@@ -74,11 +75,9 @@ describe('the Dockerfile', () => {
       finalStage.some((i) => i.keyword === 'COPY' && i.args.startsWith('--from=')),
       'the runtime stage copies from the build stage',
     );
-    const bundleStep = instructions.find(
-      (i) => i.keyword === 'RUN' && i.args.includes('bundle-workflows.ts'),
-    );
-    const bundleFile = bundleStep?.args.split(' ').at(-1);
-    assert.ok(bundleFile, 'a step bundles the workflows');
+    const buildStep = instructions.find((i) => i.keyword === 'RUN' && i.args === 'npm run build');
+    assert.ok(buildStep, 'a step compiles the service (and bundles the workflows) with npm run build');
+    const bundleFile = `dist/${workflowBundleFile}`;
     const env = finalStage
       .filter((i) => i.keyword === 'ENV')
       .map((i) => i.args)
@@ -88,13 +87,20 @@ describe('the Dockerfile', () => {
     assert.equal(bundlePath, `${workdir}/${bundleFile}`, 'the worker loads the file the build wrote');
   });
 
-  it('starts entry points that exist', () => {
+  it('starts compiled entry points that the build writes, with no TypeScript tooling', () => {
     const cmd = finalStage.find((i) => i.keyword === 'CMD');
-    const entry = (JSON.parse(cmd!.args) as string[]).at(-1)!;
-    assert.ok(existsSync(join(projectRoot, entry)), entry);
-    for (const script of ['scripts/bundle-workflows.ts', 'scripts/migrate.ts', 'worker/main.ts']) {
-      assert.ok(existsSync(join(projectRoot, script)), script);
-    }
+    const command = JSON.parse(cmd!.args) as string[];
+    assert.equal(command[0], 'node');
+    assert.ok(!command.some((arg) => /tsx|esbuild/.test(arg)), command.join(' '));
+    const entry = /^dist\/(.+)\.js$/.exec(command.at(-1)!)?.[1];
+    assert.ok(entry && entry in entryPoints, `${command.at(-1)} is not one of npm run build's outputs`);
+    for (const source of Object.values(entryPoints)) assert.ok(existsSync(join(projectRoot, source)), source);
+    const image = /^ARG NODE_IMAGE=(\S+)$/m.exec(read('Dockerfile'))?.[1] ?? '';
+    assert.match(image, /^node:24(-|$)/, 'the image runs Node.js 24');
+    assert.ok(
+      stages.every((s) => s.args.startsWith('${NODE_IMAGE}')),
+      'both stages use that image',
+    );
   });
 
   it('keeps local state, secrets and installed packages out of the build context', () => {

@@ -1,4 +1,4 @@
-// One asset: its typed fields and the raw record as Halo sent it.
+// One asset: its typed fields, its place among Halo's parent and child assets, and the raw record.
 import { api, queryOf } from '../api.js';
 import { definitionList, h, replace } from '../dom.js';
 import { formatDate, formatDateTime, formatNumber } from '../format.js';
@@ -49,8 +49,37 @@ function softwareFields(a, customerName) {
   ];
 }
 
+/** A hardware asset's parent and children, each opening its own detail in the same panel. */
+function family(asset, open) {
+  if (asset.kind !== 'hardware' || (!asset.parent && asset.children.length === 0)) return null;
+  const link = (ref) =>
+    h(
+      'button',
+      { type: 'button', class: 'link-button', onClick: () => open(ref.haloId) },
+      `${ref.name ?? `Asset #${ref.haloId}`} (#${ref.haloId})`,
+      ref.deletedAt ? ' — deleted in Halo' : '',
+    );
+  return h(
+    'section',
+    { class: 'family', 'aria-label': 'Parent and child assets' },
+    asset.parent ? h('p', {}, 'Part of ', link(asset.parent)) : null,
+    asset.children.length > 0
+      ? [
+          h('h3', {}, 'Child assets'),
+          h(
+            'ul',
+            {},
+            asset.children.map((child) => h('li', {}, link(child))),
+          ),
+          asset.moreChildren ? h('p', { class: 'muted' }, 'Only the first 50 are shown.') : null,
+        ]
+      : null,
+  );
+}
+
 /** Fills `panel` with the asset; `onClose` hands focus back to whatever opened it. */
-export async function showAssetDetail(panel, { kind, haloId, integrationId, customerName, signal, onClose }) {
+export async function showAssetDetail(panel, options) {
+  const { kind, haloId, integrationId, customerName, signal, onClose } = options;
   panel.hidden = false;
   replace(panel, h('p', {}, 'Loading…'));
   const asset = await api(`/v1/assets/${kind}/${haloId}${queryOf({ integrationId })}`, { signal });
@@ -71,6 +100,7 @@ export async function showAssetDetail(panel, { kind, haloId, integrationId, cust
       ),
     ),
     definitionList(kind === 'hardware' ? hardwareFields(asset) : softwareFields(asset, customerName)),
+    family(asset, (other) => showAssetDetail(panel, { ...options, haloId: other })),
     h(
       'details',
       { class: 'raw', open: true },

@@ -10,14 +10,22 @@ export const setupFields = [
     label: 'Resource Server URL',
     type: 'url',
     placeholder: 'https://yourcompany.haloitsm.com/api',
-    hint: () => ['In Halo: ', apiPage(), '. For example https://yourcompany.haloitsm.com/api.'],
+    hint: () => [
+      'In Halo: ',
+      apiPage(),
+      '. For example https://yourcompany.haloitsm.com/api. Once it is in, Halo is asked for the next two.',
+    ],
   },
   {
     name: 'authServerUrl',
     label: 'Authorisation Server URL',
     type: 'url',
     placeholder: 'https://yourcompany.haloitsm.com/auth',
-    hint: () => ['On the same page, ', apiPage(), '. For example https://yourcompany.haloitsm.com/auth.'],
+    hint: () => [
+      'On the same page, ',
+      apiPage(),
+      '. Copy it exactly: often https://yourcompany.haloitsm.com/auth, sometimes a host alone.',
+    ],
   },
   {
     name: 'tenant',
@@ -43,7 +51,9 @@ export const setupFields = [
       h('code', {}, 'read:assets'),
       ' and ',
       h('code', {}, 'read:customers'),
-      '.',
+      ' (and ',
+      h('code', {}, 'read:software'),
+      ' for software licences).',
     ],
   },
   {
@@ -86,7 +96,10 @@ export function haloSteps() {
       h('code', {}, 'read:assets'),
       ' and ',
       h('code', {}, 'read:customers'),
-      '. Without read:assets, software licences are skipped.',
+      '. Software licences also need ',
+      h('code', {}, 'read:software'),
+      ', and the agent the application logs in as must be allowed to see them; without that they are ' +
+        'skipped and the rest still syncs. Add it later and the next sync brings them.',
     ),
     h('li', {}, 'Save it and copy the Client ID and Client Secret: Halo shows the secret only once.'),
   );
@@ -176,10 +189,10 @@ export function refusalMessage(error) {
       ];
     case 'halo_unreachable':
       return [
-        h('strong', {}, 'Halo could not be reached. '),
+        h('strong', {}, 'Halo did not accept the request. '),
         sentence(error.message),
-        'Check the Resource Server URL and Authorisation Server URL (Configuration > Integrations > ' +
-          'HaloITSM API in Halo). Nothing was saved.',
+        'Check the Resource Server URL, the Authorisation Server URL and the Tenant (Configuration > ' +
+          'Integrations > HaloITSM API in Halo). Nothing was saved.',
       ];
     case 'invalid_request':
     case 'halo_url_rejected':

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 import { setFlash } from '../flash.js';
 import { navigate } from '../router.js';
+import { attachDiscovery } from './discovery.js';
 import { requireSecretWhenMoved } from './secret-needed.js';
 import {
   buildFields,
@@ -17,8 +18,9 @@ import {
  * The form and its submit cycle. The button is disabled while Halo is being asked, so one press makes one
  * request; field errors go beside their fields, Halo's refusal beside the button.
  */
-function setupForm({ values, secretHint, buttonLabel, send }) {
+function setupForm({ values, secretHint, buttonLabel, send, discover = false }) {
   const { nodes, controls } = buildFields(values, { secretHint });
+  const discovery = discover ? attachDiscovery(controls) : null;
   const message = h('div', { class: 'message message-error', role: 'alert', hidden: true });
   const button = h('button', { type: 'submit', class: 'button-primary' }, buttonLabel);
   let busy = false;
@@ -39,6 +41,8 @@ function setupForm({ values, secretHint, buttonLabel, send }) {
       if (error.status === 401) return;
       replace(message, refusalMessage(error));
       message.hidden = false;
+      // Halo's discovery named other values: offer them beside the fields they belong to.
+      if (error.details?.discovered) discovery?.offer(error.details.discovered);
       showFieldErrors(controls, error.fields ?? {})?.focus();
     } finally {
       busy = false;
@@ -65,6 +69,7 @@ export async function setupView({ root }) {
   const form = setupForm({
     values: {},
     buttonLabel: 'Save HaloITSM Setup',
+    discover: true,
     async send(entered) {
       const { sync } = await api('/v1/integrations/halo', { method: 'POST', body: entered });
       setFlash('Saved. Halo accepted the credentials and the first full sync has started.');
