@@ -8,12 +8,13 @@ import {
   setSyncRunWorkflowRunId,
 } from '../db/sync-runs-repository';
 import { syncWorkflowId } from '../workflows/identity';
+import { withUserFailures } from './failures';
 import type { PreparedScheduledSync, PrepareScheduledSyncInput } from './types';
 
 /** What a schedule firing needs done outside the workflow: choose the kind and record the run. */
 export function createScheduleActivities(deps: { db: Database }) {
   const { db } = deps;
-  return {
+  return withUserFailures({
     async prepareScheduledSync(input: PrepareScheduledSyncInput): Promise<PreparedScheduledSync> {
       const integration = await findIntegrationById(db, input.integrationId);
       if (!integration) return { skipped: 'The integration no longer exists.' };
@@ -49,5 +50,5 @@ export function createScheduleActivities(deps: { db: Database }) {
     async abandonSyncRun(input: { syncRunId: string }): Promise<void> {
       await deleteSyncRun(db, input.syncRunId);
     },
-  };
+  });
 }

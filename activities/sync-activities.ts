@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { toActivityFailure, withUserFailures } from './failures';
 import type { Database } from '../db/client';
 import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
@@ -14,11 +15,11 @@ import {
   seenCounts,
   setSyncRunPhase,
 } from '../db/sync-runs-repository';
-import { decryptSecret } from '../db/crypto';
+import { decryptSecret, type KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
-import { isHaloError, HaloPermissionError } from '../halo/errors';
+import { HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
 import { defaultScopes, scopesStartingWith } from '../halo/token';
 import type { TokenCache } from '../halo/token-cache';
@@ -35,7 +36,7 @@ import type {
 
 export interface ActivityDeps {
   db: Database;
-  encryptionKey: Buffer;
+  encryptionKey: KeyInput;
   allowPrivateHaloUrls: boolean;
   haloTimeoutMs: number;
   /** Shared by every activity of a worker, so one token serves many pages. */
@@ -71,20 +72,7 @@ function heartbeatOrStop(details?: unknown): void {
   if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
-/**
- * Halo errors become Temporal failures whose type the workflows' retry policy knows: what retrying cannot
- * fix (bad credentials, missing permission, a refused URL) fails at once with the message a person needs.
- */
-export function toActivityFailure(error: unknown): unknown {
-  if (isHaloError(error)) {
-    return ApplicationFailure.create({
-      type: error.name,
-      message: error.message,
-      nonRetryable: !error.retryable,
-    });
-  }
-  return error;
-}
+export { toActivityFailure };
 
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
@@ -152,7 +140,7 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
-  return {
+  return withUserFailures({
     /**
      * Checks the credentials and learns how many records each kind holds, for the progress bar. For an
      * incremental sync it also decides, per kind, whether Halo's changed-since filter can be trusted.
@@ -314,7 +302,7 @@ export function createActivities(deps: ActivityDeps) {
         counts,
       });
     },
-  };
+  });
 }
 
 export type SyncActivities = ReturnType<typeof createActivities>;

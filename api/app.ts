@@ -2,12 +2,13 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
+import type { KeyInput } from '../db/crypto';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { addRequestLogContext } from './logging';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { trackRoutes } from './openapi';
-import { createRateLimiter } from './rate-limit';
+import { createRateLimiter, createUnauthenticatedLimiter } from './rate-limit';
 import { budgetRoutes } from './routes/budget';
 import { docsRoutes } from './routes/docs';
 import { haloRoutes } from './routes/halo';
@@ -24,10 +25,21 @@ export interface AppDeps {
   config: Config;
   db: Database;
   temporal: Client;
-  encryptionKey: Buffer;
+  encryptionKey: KeyInput;
   logger?: FastifyServerOptions['logger'];
   /** server.ts passes its own to serve it on METRICS_PORT too; otherwise one is made per app. */
   metrics?: ApiMetrics;
+}
+
+/** API_TRUST_PROXY as Fastify takes it: a hop count, `true`, or the proxies' addresses. */
+function trustProxyOption(text: string | undefined): Pick<FastifyServerOptions, 'trustProxy'> {
+  if (text === undefined) return {};
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    return { trustProxy: (_address: string, hop: number) => hop < hops };
+  }
+  if (text === 'true') return { trustProxy: true };
+  return { trustProxy: text.split(',').map((part) => part.trim()) };
 }
 
 /** Builds the API without listening, so tests can use inject() and server.ts can listen. */
@@ -36,8 +48,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logger: deps.logger ?? false,
     // A Halo setup body is five short strings; nothing we accept comes close to 64 KiB.
     bodyLimit: 64 * 1024,
-    requestIdHeader: 'x-request-id',
+    // The id is always ours: a client's x-request-id is only logged beside it (api/logging.ts), so no caller
+    // can make its lines pass for another request's.
+    requestIdHeader: false,
     genReqId: () => crypto.randomUUID(),
+    ...trustProxyOption(deps.config.API_TRUST_PROXY),
   });
   trackRoutes(app);
   addRequestLogContext(app);
@@ -58,7 +73,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(webRoutes);
   await app.register(
     async (v1) => {
-      v1.addHook('onRequest', createAuthenticate(deps.db));
+      const unauthenticated = createUnauthenticatedLimiter({
+        limit: deps.config.API_UNAUTHENTICATED_PER_MINUTE,
+        windowMs: 60_000,
+      });
+      v1.addHook('onRequest', unauthenticated.check);
+      v1.addHook('onRequest', createAuthenticate(deps.db, unauthenticated.failed));
       v1.addHook(
         'onRequest',
         createRateLimiter({ limit: deps.config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),

@@ -11,12 +11,16 @@ declare module 'fastify' {
 
 const bearer = /^Bearer\s+(\S{1,200})$/i;
 
-/** Every route but health needs `Authorization: Bearer <API key>`; the account it names scopes all data. */
-export function createAuthenticate(db: Database) {
+/**
+ * Every route but health needs `Authorization: Bearer <API key>`; the account it names scopes all data.
+ * `onFailure` hears of each request refused, for the per-address limit (api/rate-limit.ts).
+ */
+export function createAuthenticate(db: Database, onFailure: (request: FastifyRequest) => void = () => {}) {
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const match = bearer.exec(request.headers.authorization ?? '');
     const account = match?.[1] ? await findAccountByApiKey(db, match[1]) : null;
     if (!account) {
+      onFailure(request);
       throw new ApiError('unauthorized', 'Send a valid API key as "Authorization: Bearer <key>".');
     }
     request.account = account;

@@ -4,7 +4,7 @@ import Fastify from 'fastify';
 import { loadConfig } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
 import { createDatabase } from '../db/client';
-import { parseEncryptionKey } from '../db/crypto';
+import { parseEncryptionKeys } from '../db/crypto';
 import { buildApp } from './app';
 import { apiLoggerOptions } from './logging';
 import { apiTemporalInterceptors } from './unreachable';
@@ -12,7 +12,7 @@ import { createApiMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
 
 const config = loadConfig();
-const encryptionKey = parseEncryptionKey(config.ENCRYPTION_KEY);
+const encryptionKey = parseEncryptionKeys(config.ENCRYPTION_KEY);
 const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_MAX });
 // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still coming up.
 const connection = Connection.lazy({

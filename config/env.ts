@@ -62,6 +62,13 @@ export const envSchema = z.object({
   SCHEDULE_INCREMENTAL_EVERY_MINUTES: positiveInt(60, 7 * 24 * 60),
   SCHEDULE_FULL_EVERY_HOURS: positiveInt(24, 24 * 90),
   API_RATE_LIMIT_PER_MINUTE: positiveInt(600, 1_000_000),
+  /** Requests without a valid API key per client address per minute; refused before any key lookup. */
+  API_UNAUTHENTICATED_PER_MINUTE: positiveInt(60, 1_000_000),
+  /**
+   * Behind a load balancer: Fastify's trustProxy, as a hop count or a comma-separated list of proxy
+   * addresses or CIDRs, so the per-address limit sees each client rather than the balancer.
+   */
+  API_TRUST_PROXY: optionalText,
   SYNC_HEARTBEAT_SECONDS: positiveInt(30, 600),
 
   // Any Temporal: TLS, mTLS and API keys, named as Temporal's own environment configuration names them

@@ -24,12 +24,51 @@ export function parseEncryptionKey(text: string): Buffer {
   );
 }
 
+/**
+ * The keys in use, from ENCRYPTION_KEY as a comma-separated list: the first encrypts, every one decrypts.
+ * Rotating is: put a new key first, keep the old ones after it, run `npm run secrets:rotate`, then drop them.
+ */
+export type EncryptionKeys = readonly [Buffer, ...Buffer[]];
+
+/** One key, or the keys in use (the first encrypts). */
+export type KeyInput = Buffer | EncryptionKeys;
+
+export function parseEncryptionKeys(text: string): EncryptionKeys {
+  const parts = text.split(',').map((part) => part.trim());
+  const keys = parts.map((part, index) => {
+    try {
+      return parseEncryptionKey(part);
+    } catch (error) {
+      if (parts.length === 1) throw error;
+      throw new Error(`Key ${index + 1} of ${parts.length} in ENCRYPTION_KEY: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+  });
+  const [first, ...rest] = keys;
+  if (!first) throw new Error('ENCRYPTION_KEY holds no key');
+  return [first, ...rest];
+}
+
+const keysOf = (input: KeyInput): EncryptionKeys => (Buffer.isBuffer(input) ? [input] : input);
+
+/** Whether `stored` was encrypted with the first key, i.e. needs no rotation. */
+export function isCurrent(keys: KeyInput, stored: string, aad: string): boolean {
+  try {
+    decryptWith(keysOf(keys)[0], stored, aad);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function assertKey(key: Buffer): void {
   if (key.length !== KEY_BYTES) throw new Error(`Encryption key must be ${KEY_BYTES} bytes`);
 }
 
 /** Returns `v1.<iv>.<tag>.<ciphertext>`, each part base64url. */
-export function encryptSecret(key: Buffer, plaintext: string, aad: string): string {
+export function encryptSecret(keys: KeyInput, plaintext: string, aad: string): string {
+  const key = keysOf(keys)[0];
   assertKey(key);
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
@@ -41,8 +80,20 @@ export function encryptSecret(key: Buffer, plaintext: string, aad: string): stri
     .join('.');
 }
 
-/** Throws when the value was tampered with, encrypted under another key, or bound to another `aad`. */
-export function decryptSecret(key: Buffer, stored: string, aad: string): string {
+/** Throws when the value was tampered with, encrypted under none of the keys, or bound to another `aad`. */
+export function decryptSecret(keys: KeyInput, stored: string, aad: string): string {
+  const list = keysOf(keys);
+  for (const key of list.slice(0, -1)) {
+    try {
+      return decryptWith(key, stored, aad);
+    } catch {
+      // the next key may be the one
+    }
+  }
+  return decryptWith(list[list.length - 1] ?? list[0], stored, aad);
+}
+
+function decryptWith(key: Buffer, stored: string, aad: string): string {
   assertKey(key);
   const parts = stored.split('.');
   const [version, ivText, tagText, ciphertextText] = parts;

@@ -11,6 +11,12 @@ export interface HaloRequest {
   url: URL;
   headers: Record<string, string>;
   body?: string;
+  /**
+   * A smaller cap for a 2xx body, which is parsed whole as JSON (error bodies are read from their head only,
+   * halo/error-body.ts): a token answer is a few hundred bytes, and parsing 50 MB of nested arrays from a
+   * hostile server would hold the event loop for seconds.
+   */
+  maxOkBodyBytes?: number;
 }
 
 export interface HaloResponse {
@@ -62,19 +68,24 @@ async function send(req: HaloRequest, opts: ExchangeOptions): Promise<HaloRespon
   } catch (e) {
     throw transportError(e, req, signal.aborted, opts);
   }
+  const ok = res.statusCode >= 200 && res.statusCode < 300;
+  const cap =
+    ok && req.maxOkBodyBytes !== undefined
+      ? Math.min(req.maxOkBodyBytes, opts.maxBodyBytes)
+      : opts.maxBodyBytes;
   const declared = Number(res.headers['content-length']);
-  if (declared > opts.maxBodyBytes) {
+  if (declared > cap) {
     res.body.destroy();
-    throw tooLarge(where, res.statusCode, opts.maxBodyBytes);
+    throw tooLarge(where, res.statusCode, cap);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of res.body as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > opts.maxBodyBytes) {
+      if (size > cap) {
         res.body.destroy();
-        throw tooLarge(where, res.statusCode, opts.maxBodyBytes);
+        throw tooLarge(where, res.statusCode, cap);
       }
       chunks.push(chunk);
     }
@@ -99,9 +110,9 @@ async function send(req: HaloRequest, opts: ExchangeOptions): Promise<HaloRespon
 }
 
 function tooLarge(where: string, status: number, cap: number): HaloError {
-  const mb = Math.round(cap / 1024 / 1024);
+  const size = cap >= 1024 * 1024 ? `${Math.round(cap / 1024 / 1024)} MB` : `${Math.round(cap / 1024)} KB`;
   return new HaloBadResponseError({
-    message: `${where} answered ${status} with a body larger than ${mb} MB`,
+    message: `${where} answered ${status} with a body larger than ${size}`,
     status,
   });
 }

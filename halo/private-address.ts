@@ -1,28 +1,36 @@
 // Which addresses a hosted integration must never be pointed at: anything that reaches the worker's own
 // machine, its network, or a cloud metadata service. Used on literal hosts when settings are saved and on
 // resolved addresses before connecting (halo/url-guard.ts).
+//
+// ipaddr.js names the special-purpose ranges (RFC 6890 and later); everything it does not call 'unicast' is
+// refused. It does not look inside the IPv6 forms that carry an IPv4 address, so those are unpacked here
+// and the IPv4 address inside is judged as well.
 import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
-// [first address, prefix length, what it is]
-const blockedV4: readonly (readonly [string, number, string])[] = [
-  ['0.0.0.0', 8, 'an unspecified address'],
-  ['10.0.0.0', 8, 'a private address'],
-  ['100.64.0.0', 10, 'a carrier-grade NAT address'],
-  ['127.0.0.0', 8, 'a loopback address'],
-  ['169.254.0.0', 16, 'a link-local or cloud metadata address'],
-  ['172.16.0.0', 12, 'a private address'],
-  ['192.0.0.0', 24, 'a reserved address'],
-  ['192.168.0.0', 16, 'a private address'],
-  ['198.18.0.0', 15, 'a reserved address'],
-  ['224.0.0.0', 4, 'a multicast address'],
-  ['240.0.0.0', 4, 'a reserved address'],
-];
+/** Ordinary unicast addresses that still reach a cloud platform's own services. */
+const platformV4: Record<string, string> = {
+  '168.63.129.16': "Azure's wire server (a cloud platform address)",
+};
+
+const words: Record<string, string> = {
+  unspecified: 'an unspecified address',
+  broadcast: 'a broadcast address',
+  multicast: 'a multicast address',
+  linkLocal: 'a link-local or cloud metadata address',
+  loopback: 'a loopback address',
+  carrierGradeNat: 'a carrier-grade NAT address',
+  private: 'a private address',
+  uniqueLocal: 'a private (unique local) address',
+  deprecatedSiteLocal: 'a site-local address',
+  reserved: 'a reserved address',
+};
 
 /** Why `ip` (an IPv4 or IPv6 literal, brackets allowed) is off limits, or undefined when it is public. */
 export function privateAddressReason(ip: string): string | undefined {
   const bare = ip.replace(/^\[|\]$/g, '').replace(/%.*$/, '');
-  if (isIPv4(bare)) return v4Reason(v4ToNumber(bare));
-  if (isIPv6(bare)) return v6Reason(v6ToGroups(bare));
+  if (isIPv4(bare)) return v4Reason(ipaddr.IPv4.parse(bare));
+  if (isIPv6(bare)) return v6Reason(new ipaddr.IPv6(v6ToGroups(bare)));
   return undefined;
 }
 
@@ -33,25 +41,33 @@ export function privateHostReason(hostname: string): string | undefined {
   return privateAddressReason(host);
 }
 
-function v4ToNumber(ip: string): number {
-  return ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+function rangeWords(range: string): string {
+  return words[range] ?? `a special-purpose address (${range})`;
 }
 
-function v4Reason(n: number): string | undefined {
-  for (const [first, bits, reason] of blockedV4) {
-    const size = 2 ** (32 - bits);
-    const start = v4ToNumber(first);
-    if (n >= start && n < start + size) return reason;
-  }
-  return undefined;
+function v4Reason(address: ipaddr.IPv4): string | undefined {
+  const platform = platformV4[address.toString()];
+  if (platform) return platform;
+  const range = address.range();
+  return range === 'unicast' ? undefined : rangeWords(range);
 }
 
-/** Eight 16-bit groups; an embedded dotted IPv4 tail becomes the last two groups. */
+/** The IPv4 address in two 16-bit groups; `invert` undoes Teredo's obfuscation of the client address. */
+function v4From(high: number | undefined, low: number | undefined, invert = false): ipaddr.IPv4 {
+  const mask = invert ? 0xffff : 0;
+  const [h, l] = [(high ?? 0) ^ mask, (low ?? 0) ^ mask];
+  return new ipaddr.IPv4([h >> 8, h & 0xff, l >> 8, l & 0xff]);
+}
+
+/**
+ * Eight 16-bit groups; an embedded dotted IPv4 tail becomes the last two groups. Not ipaddr.js's parser:
+ * it reads the IPv4-compatible `::a.b.c.d` as if it were `::ffff:a.b.c.d`.
+ */
 function v6ToGroups(ip: string): number[] {
   let text = ip.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(text)?.[1];
   if (dotted) {
-    const n = v4ToNumber(dotted);
+    const n = dotted.split('.').reduce((acc, part) => acc * 256 + Number(part), 0);
     text = `${text.slice(0, -dotted.length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
   const [head = '', tail] = text.split('::');
@@ -61,23 +77,30 @@ function v6ToGroups(ip: string): number[] {
   return [...left, ...zeros, ...right].map((g) => parseInt(g, 16));
 }
 
-function v6Reason(g: number[]): string | undefined {
-  const at = (i: number): number => g[i] ?? 0;
-  const firstSixZero = [0, 1, 2, 3, 4, 5].every((i) => at(i) === 0);
-  const embeddedV4 = at(6) * 65536 + at(7);
-  if (firstSixZero) {
-    if (embeddedV4 === 0) return 'an unspecified address';
-    if (embeddedV4 === 1) return 'a loopback address';
-    // IPv4-compatible (deprecated) form: judge the IPv4 address inside.
-    return v4Reason(embeddedV4) ?? 'a reserved address';
+function v6Reason(address: ipaddr.IPv6): string | undefined {
+  const g = address.parts;
+  const range = address.range();
+  // ::a.b.c.d, the deprecated IPv4-compatible form: never a real destination, whatever it carries.
+  if (g.slice(0, 6).every((group) => group === 0) && range !== 'loopback' && range !== 'unspecified') {
+    return v4Reason(v4From(g[6], g[7])) ?? 'a reserved address';
   }
-  const isMapped = [0, 1, 2, 3, 4].every((i) => at(i) === 0) && at(5) === 0xffff;
-  const isNat64 = at(0) === 0x64 && at(1) === 0xff9b && [2, 3, 4, 5].every((i) => at(i) === 0);
-  if (isMapped || isNat64) return v4Reason(embeddedV4);
-  if (at(0) === 0x2002) return v4Reason(at(1) * 65536 + at(2)); // 6to4 carries an IPv4 address
-  if ((at(0) & 0xfe00) === 0xfc00) return 'a private (unique local) address';
-  if ((at(0) & 0xffc0) === 0xfe80) return 'a link-local address';
-  if ((at(0) & 0xffc0) === 0xfec0) return 'a site-local address';
-  if ((at(0) & 0xff00) === 0xff00) return 'a multicast address';
-  return undefined;
+  switch (range) {
+    case 'unicast':
+      return undefined;
+    case 'ipv4Mapped': // ::ffff:a.b.c.d
+    case 'rfc6145': // ::ffff:0:a.b.c.d, IPv4-translated
+      return v4Reason(v4From(g[6], g[7]));
+    case 'rfc6052':
+      // 64:ff9b::/96 reaches the IPv4 address in its last 32 bits through a NAT64 gateway. The local-use
+      // prefix 64:ff9b:1::/48 (RFC 8215) is the operator's own translator, with no fixed place for the
+      // IPv4 address: refused as a whole.
+      if (g[2] !== 0) return 'a local-use NAT64 address';
+      return v4Reason(v4From(g[6], g[7]));
+    case '6to4': // 2002:AABB:CCDD::/48 carries AA.BB.CC.DD
+      return v4Reason(v4From(g[1], g[2]));
+    case 'teredo': // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC, server and (inverted) client IPv4 addresses
+      return v4Reason(v4From(g[2], g[3])) ?? v4Reason(v4From(g[6], g[7], true));
+    default:
+      return rangeWords(range);
+  }
 }

@@ -7,8 +7,9 @@ const sensitiveParam = /secret|token|password|passwd|key|code|signature|sig$/i;
 export function scrubSecrets(text: string, secrets: Iterable<string>): string {
   let out = text;
   for (const secret of secrets) {
-    // Very short values would blank out ordinary words; real secrets and tokens are long.
-    if (secret.length >= 6) out = out.split(secret).join('[redacted]');
+    // Every length counts: a short secret is still the secret (blanking an ordinary word with it is the
+    // lesser harm). Only the empty string is skipped, which would split between every character.
+    if (secret !== '') out = out.split(secret).join('[redacted]');
   }
   return out;
 }

@@ -9,9 +9,9 @@ import {
   HaloServerError,
   type HaloError,
 } from './errors';
-import { readHaloErrorBody } from './error-body';
+import { headChars, readHaloErrorBody } from './error-body';
 import type { HaloResponse } from './http';
-import { safeUrl, scrubSecrets } from './redact';
+import { safeUrl } from './redact';
 import { retryAfterMs } from './retry-timing';
 
 export interface ResourceContext {
@@ -25,8 +25,8 @@ export interface ResourceContext {
 
 /** "GET https://…/api/Asset?… answered 403: Halo's words", secrets removed. */
 export function describeAnswer(res: HaloResponse, secrets: Iterable<string>): string {
-  const said = readHaloErrorBody(res.text).message;
-  const words = said === undefined ? ' with an empty body' : `: ${scrubSecrets(said, secrets)}`;
+  const said = readHaloErrorBody(res.text, secrets).message;
+  const words = said === undefined ? ' with an empty body' : `: ${said}`;
   return `${res.method} ${safeUrl(res.url)} answered ${res.status}${words}`;
 }
 
@@ -35,7 +35,7 @@ export function tokenError(res: HaloResponse, secrets: Iterable<string>): HaloEr
   if (res.status !== 400 && res.status !== 401 && res.status !== 403) {
     return statusError(res, secrets, { resource: 'token', label: 'token', permission: '' });
   }
-  const haloError = readHaloErrorBody(res.text).code;
+  const haloError = readHaloErrorBody(res.text, secrets).code;
   const lead = tokenRefusal(haloError, res.status);
   return new HaloAuthError({
     message: `${lead} (${describeAnswer(res, secrets)})`,
@@ -76,7 +76,7 @@ export function refusedTokenError(
       `Halo refused a freshly issued access token for ${ctx.label}: check that the application's login type is ` +
       `Agent and that it has the ${ctx.permission} permission (${describeAnswer(res, secrets)})`,
     status: res.status,
-    haloError: readHaloErrorBody(res.text).code,
+    haloError: readHaloErrorBody(res.text, secrets).code,
   });
 }
 
@@ -86,7 +86,8 @@ export function refusedTokenError(
  */
 export function isMissingRecord(res: HaloResponse): boolean {
   if (res.status !== 404) return false;
-  const text = res.text.trim();
+  // The head is enough to tell, and keeps a hostile 404 body from costing more than its head.
+  const text = res.text.slice(0, headChars).trim();
   if (text.startsWith('<')) return false;
   return !/No HTTP resource was found/i.test(text);
 }
@@ -145,8 +146,8 @@ export function parseJsonBody(res: HaloResponse, secrets: Iterable<string>, quot
   try {
     return JSON.parse(res.text);
   } catch {
-    const seen = readHaloErrorBody(res.text).message;
-    const excerpt = quote && seen !== undefined ? `: ${scrubSecrets(seen, secrets).slice(0, 120)}` : '';
+    const seen = readHaloErrorBody(res.text, secrets).message;
+    const excerpt = quote && seen !== undefined ? `: ${seen.slice(0, 120)}` : '';
     const what = res.text.trim() === '' ? 'an empty body' : `a body that is not JSON${excerpt}`;
     return badShape(res, what);
   }

@@ -91,6 +91,7 @@ export function createTokenSource(opts: TokenSourceOptions): TokenSource {
       url: tokenUrl(settings),
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: form.toString(),
+      maxOkBodyBytes: 64 * 1024,
     });
     if (res.status < 200 || res.status >= 300) throw tokenError(res, secrets);
     const parsed = tokenBodySchema.safeParse(parseJsonBody(res, secrets, false));

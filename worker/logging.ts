@@ -1,7 +1,7 @@
 // The worker's log: the Temporal Runtime logger (SDK, workflow and activity logs, and Core's own logs
 // forwarded) written as JSON lines, each scrubbed of anything that looks like a secret.
 import { DefaultLogger, type LogEntry, type Logger, type LogLevel } from '@temporalio/worker';
-import { scrubSecrets } from '../config/logging';
+import { loggableError, scrubSecrets } from '../config/logging';
 import type { Env } from '../config/env';
 
 const levels: Record<Env['LOG_LEVEL'], LogLevel | null> = {
@@ -18,9 +18,7 @@ const syncWorkflowId = /^halo-sync-([0-9a-f-]{36})$/;
 
 /** Errors, bigints and buffers as JSON can hold them. */
 function jsonValue(_key: string, value: unknown): unknown {
-  if (value instanceof Error) {
-    return { type: value.name, message: value.message, stack: value.stack };
-  }
+  if (value instanceof Error) return loggableError(value);
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   return value;

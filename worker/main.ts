@@ -6,7 +6,7 @@ import { budgetDefaultsOf, loadConfig } from '../config/env';
 import { describeTemporalConnection, temporalConnectionOptions } from '../config/temporal-connection';
 import { createPostgresRequestBudget } from '../halo/budget-postgres';
 import { createDatabase } from '../db/client';
-import { parseEncryptionKey } from '../db/crypto';
+import { parseEncryptionKeys } from '../db/crypto';
 import { createSyncWorker } from './create-worker';
 import { startWorkerHttp } from './http';
 import { createWorkerLogger } from './logging';
@@ -27,7 +27,7 @@ Runtime.install({
   },
 });
 
-const encryptionKey = parseEncryptionKey(config.ENCRYPTION_KEY);
+const encryptionKey = parseEncryptionKeys(config.ENCRYPTION_KEY);
 const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_MAX });
 const requestBudget = createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) });
 const metrics = createWorkerMetrics(requestBudget);

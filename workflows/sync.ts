@@ -320,14 +320,36 @@ function throwIfCancelled(): void {
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('The sync was cancelled');
 }
 
-/** The sentence a person sees on a failed run: the activity's own message, which says what to do. */
+/**
+ * Failure types whose message is written for a person: the Halo errors (halo/errors.ts) and the sentences
+ * activities put in place of anything else (activities/failures.ts). A test keeps this list in step.
+ */
+export const userFacingFailureTypes: ReadonlySet<string> = new Set([
+  'HaloAuthError',
+  'HaloPermissionError',
+  'HaloRateLimitError',
+  'HaloNotFoundError',
+  'HaloServerError',
+  'HaloBadResponseError',
+  'HaloUnreachableError',
+  'HaloUrlRejectedError',
+  'IntegrationNotFoundError',
+  'SyncDatabaseError',
+  'SyncInternalError',
+]);
+
+/**
+ * The sentence a person sees on a failed run: the activity's own message, which says what to do. Any other
+ * text (a library's error, a bug) may hold data or internals; the worker's log has it, the run does not.
+ */
 export function describeFailure(error: unknown): string {
   let cause: unknown = error;
   while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
-  if (cause instanceof ApplicationFailure) return cause.message;
+  if (cause instanceof ApplicationFailure && cause.type && userFacingFailureTypes.has(cause.type)) {
+    return cause.message;
+  }
   if (cause instanceof TimeoutFailure) {
     return 'A sync step did not finish in time; Halo or the database may be slow. The next sync will try again.';
   }
-  if (cause instanceof Error) return cause.message;
-  return 'The sync failed for an unknown reason.';
+  return 'The sync stopped on an unexpected error; it has been logged for the operator, and the next sync will try again.';
 }

@@ -66,7 +66,9 @@ function historyCursor(run: { startedAt: Date; id: string }): string {
 function parseHistoryCursor(text: string): { startedAt: Date; id: string } {
   const [at = '', id = ''] = Buffer.from(text, 'base64url').toString('utf8').split('|');
   const startedAt = new Date(at);
-  if (Number.isNaN(startedAt.getTime()) || !z.uuid().safeParse(id).success) {
+  // Bounded to years PostgreSQL and ISO strings share: JS dates reach year 275760, the database's do not.
+  const ms = startedAt.getTime();
+  if (!(ms >= 0 && ms < Date.UTC(10000, 0, 1)) || !z.uuid().safeParse(id).success) {
     throw new ApiError('invalid_request', 'The cursor is not one this API returned.', {
       fields: { cursor: 'expected a nextCursor value' },
     });

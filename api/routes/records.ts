@@ -15,13 +15,15 @@ const flagDefaulting = (value: 'true' | 'false') =>
     .default(value)
     .transform((v) => v === 'true');
 const flag = flagDefaulting('false');
+// Halo ids are stored as PostgreSQL integers; a larger one in a tampered cursor would fail in the query.
+const maxHaloId = 2_147_483_647;
 // The cursor is opaque to callers; inside it is the last Halo id of the previous page.
 const cursor = z
   .string()
   .max(40)
   .transform((text, ctx) => {
     const id = Number(Buffer.from(text, 'base64url').toString('utf8'));
-    if (!Number.isSafeInteger(id) || id < 0) {
+    if (!Number.isSafeInteger(id) || id < 0 || id > maxHaloId) {
       ctx.addIssue({ code: 'custom', message: 'expected a cursor returned as nextCursor' });
       return z.NEVER;
     }
@@ -40,13 +42,13 @@ export const assetsQuery = z.strictObject({
   ...listQuery,
   kind: z.enum(['hardware', 'software']).default('hardware'),
   includeInactive: flagDefaulting('true'),
-  customerId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
-  parentId: z.coerce.number().int().min(1).max(2_147_483_647).optional(),
+  customerId: z.coerce.number().int().min(0).max(maxHaloId).optional(),
+  parentId: z.coerce.number().int().min(1).max(maxHaloId).optional(),
 });
 export const customersQuery = z.strictObject(listQuery);
 export const assetParams = z.object({
   kind: z.enum(['hardware', 'software']),
-  haloId: z.coerce.number().int().min(0).max(2_147_483_647),
+  haloId: z.coerce.number().int().min(0).max(maxHaloId),
 });
 export const assetDetailQuery = z.strictObject({ integrationId: listQuery.integrationId });
 

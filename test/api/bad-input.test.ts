@@ -238,6 +238,58 @@ describe('bad input to every endpoint', { timeout: 60_000 }, () => {
     }
   });
 
+  it('limits requests without a valid key per address, before looking the key up', async () => {
+    const limited = await buildOfflineApp(database, {
+      ...config,
+      API_UNAUTHENTICATED_PER_MINUTE: 3,
+    });
+    try {
+      const get = (authorization: string, remoteAddress: string) =>
+        limited.app.inject({
+          method: 'GET',
+          url: '/v1/integrations',
+          headers: { authorization },
+          remoteAddress,
+        });
+      for (const wrong of ['', 'Bearer hak_guess1', `Bearer ${key}x`]) {
+        assert.equal((await get(wrong, '203.0.113.7')).statusCode, 401);
+      }
+      const refused = await get('Bearer hak_guess4', '203.0.113.7');
+      assertError({ status: refused.statusCode, body: JSON.parse(refused.body) }, 429, 'rate_limited');
+      assert.ok(Number(refused.headers['retry-after']) >= 1);
+      // Refused before the lookup: even a valid key from that address is not looked at until the window ends.
+      assert.equal((await get(`Bearer ${key}`, '203.0.113.7')).statusCode, 429);
+      assert.equal((await get('Bearer hak_guess5', '198.51.100.2')).statusCode, 401, 'another address');
+      assert.equal((await get(`Bearer ${key}`, '198.51.100.2')).statusCode, 200);
+      // Valid keys do not count against their address.
+      for (let i = 0; i < 5; i++) assert.equal((await get(`Bearer ${key}`, '192.0.2.9')).statusCode, 200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('behind a trusted proxy, limits each client the proxy names rather than the proxy', async () => {
+    const proxied = await buildOfflineApp(database, {
+      ...config,
+      API_UNAUTHENTICATED_PER_MINUTE: 2,
+      API_TRUST_PROXY: '1',
+    });
+    try {
+      const get = (client: string) =>
+        proxied.app.inject({
+          method: 'GET',
+          url: '/v1/integrations',
+          headers: { authorization: 'Bearer hak_guess', 'x-forwarded-for': client },
+          remoteAddress: '10.0.0.5',
+        });
+      for (let i = 0; i < 2; i++) assert.equal((await get('203.0.113.50')).statusCode, 401);
+      assert.equal((await get('203.0.113.50')).statusCode, 429);
+      assert.equal((await get('203.0.113.51')).statusCode, 401, 'another client behind the same proxy');
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('stored nothing and is still healthy', async () => {
     const count =
       await database.sql`select (select count(*) from integrations)::int as i, (select count(*) from sync_runs)::int as s`;

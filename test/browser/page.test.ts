@@ -5,7 +5,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, eventually, screenshotDir, startPageSystem, type PageSystem } from './system';
+import {
+  chromiumMissing,
+  eventually,
+  screenshotAndCheck,
+  screenshotDir,
+  startPageSystem,
+  type PageSystem,
+} from './system';
 
 const tenant = { customers: 40, assets: 2000, licences: 150 };
 // 1 page of customers, 20 of hardware, 2 of software at Halo's 100 records a page.
@@ -50,15 +57,7 @@ describe('the web page in Chromium', { skip: chromiumMissing, timeout: 180_000 }
     system.standin.data.assets[0]!['key_field'] = hostile;
   });
 
-  afterEach(async (t) => {
-    const name = t.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 60);
-    await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
-    assert.deepEqual(system.problems.splice(0), [], 'the page logged errors');
-  });
+  afterEach((t) => screenshotAndCheck(system, t.name));
 
   after(async () => {
     await system?.stop();

@@ -2,10 +2,9 @@
 // the form; a value typed differently gets a one-click suggestion; and a child asset's detail shows the
 // asset it belongs to, whose own detail lists its children.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { chromiumMissing, eventually, screenshotDir, startPageSystem, type PageSystem } from './system';
+import { chromiumMissing, eventually, screenshotAndCheck, startPageSystem, type PageSystem } from './system';
 
 describe('the page with a real-shaped Halo tenant', { skip: chromiumMissing, timeout: 180_000 }, () => {
   let system: PageSystem;
@@ -26,14 +25,7 @@ describe('the page with a real-shaped Halo tenant', { skip: chromiumMissing, tim
     page = system.page;
   });
 
-  afterEach(async (t) => {
-    const name = t.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .slice(0, 60);
-    await page.screenshot({ path: join(screenshotDir, `real-halo-${name}.png`), fullPage: true });
-    assert.deepEqual(system.problems.splice(0), [], 'the page logged errors');
-  });
+  afterEach((t) => screenshotAndCheck(system, t.name, 'real-halo-'));
 
   after(async () => {
     await system?.stop();

@@ -1,5 +1,6 @@
 // The system as `npm start` runs it (worker and API processes from their entry points, a Temporal dev server,
 // PostgreSQL, the Halo stand-in), plus Debian's Chromium driven by playwright-core, for the page's tests.
+import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -7,8 +8,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
-import { freePort, processEnv } from '../support/processes';
+import { waitFor, type Child } from '../../scripts/children';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalDevServer } from '../support/temporal';
@@ -78,11 +79,9 @@ export async function startPageSystem(standinOptions: StandinOptions): Promise<P
       LOG_LEVEL: 'warn',
     });
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
     const api = `http://127.0.0.1:${port}`;
+    children.push(...(await startServiceProcesses(env, api, output)));
     const { apiKey } = await createAccount(database.db, 'Browser MSP');
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
 
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
     const page = await context.newPage();
@@ -99,6 +98,20 @@ export async function startPageSystem(standinOptions: StandinOptions): Promise<P
     await stop();
     throw error;
   }
+}
+
+/**
+ * After each test: a screenshot of its last screen in .test-output/screenshots/ (named after the test, with
+ * `prefix`), and no errors logged by the page.
+ */
+export async function screenshotAndCheck(system: PageSystem, testName: string, prefix = ''): Promise<void> {
+  const name = testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
+  await system.page.screenshot({ path: join(screenshotDir, `${prefix}${name}.png`), fullPage: true });
+  assert.deepEqual(system.problems.splice(0), [], 'the page logged errors');
 }
 
 /** Polls until `check` is true; playwright-core has no `expect`, so tests wait with this. */

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { decryptSecret, encryptSecret, parseEncryptionKey } from '../../db/crypto';
+import {
+  decryptSecret,
+  encryptSecret,
+  isCurrent,
+  parseEncryptionKey,
+  parseEncryptionKeys,
+} from '../../db/crypto';
 
 const key = randomBytes(32);
 const integrationId = randomUUID();
@@ -74,6 +80,35 @@ void describe('client secret encryption', () => {
           },
         );
       }
+    });
+  });
+
+  void describe('a list of keys, for rotation', () => {
+    const older = randomBytes(32);
+    const keys = parseEncryptionKeys(`${key.toString('hex')}, ${older.toString('base64')}`);
+
+    void it('encrypts with the first and decrypts with any', () => {
+      assert.deepEqual(keys, [key, older]);
+      const underOld = encryptSecret(older, secret, integrationId);
+      assert.equal(decryptSecret(keys, underOld, integrationId), secret);
+      assert.equal(isCurrent(keys, underOld, integrationId), false);
+      const underNew = encryptSecret(keys, secret, integrationId);
+      assert.equal(decryptSecret(key, underNew, integrationId), secret);
+      assert.equal(isCurrent(keys, underNew, integrationId), true);
+      assert.throws(
+        () => decryptSecret(keys, encryptSecret(randomBytes(32), secret, integrationId), integrationId),
+        /could not be decrypted/,
+      );
+    });
+
+    void it('takes a single key as a list of one, and names a bad entry by its place only', () => {
+      assert.deepEqual(parseEncryptionKeys(key.toString('hex')), [key]);
+      assert.throws(() => parseEncryptionKeys(`${key.toString('hex')},,`), /Key 2 of 3 in ENCRYPTION_KEY/);
+      assert.throws(
+        () => parseEncryptionKeys(`${key.toString('hex')},secret-looking-garbage`),
+        (error: Error) =>
+          /Key 2 of 2/.test(error.message) && !error.message.includes('secret-looking-garbage'),
+      );
     });
   });
 });

@@ -7,14 +7,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createAccount } from '../../db/accounts-repository';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
+import type { Child } from '../../scripts/children';
 import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { freePort, processEnv } from '../support/processes';
+import { apiCaller, syncEnded, type Body } from '../support/http';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startTemporalDevServer } from '../support/temporal';
-
-type Body = Record<string, any>;
 
 describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
   let temporal: TestWorkflowEnvironment;
@@ -25,18 +24,15 @@ describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
   const standins: HaloStandin[] = [];
   const logs: string[] = [];
 
-  async function call(method: string, path: string, body?: unknown, apiKey: string | null = key) {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  const apiCall = apiCaller(
+    () => api,
+    () => key,
+  );
+  const call = (method: string, path: string, body?: unknown, apiKey?: string | null) =>
+    apiCall(method, path, {
+      ...(body !== undefined ? { body } : {}),
+      ...(apiKey !== undefined ? { key: apiKey } : {}),
     });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Body };
-  }
 
   async function tenant(opts: StandinOptions): Promise<HaloStandin> {
     const standin = await startHaloStandin({ customers: 12, assets: 240, licences: 30, ...opts });
@@ -44,24 +40,11 @@ describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
     return standin;
   }
 
-  async function syncEnded(syncId: string): Promise<Body> {
-    let sync: Body = {};
-    await waitFor(
-      `sync ${syncId} to end`,
-      async () => {
-        sync = (await call('GET', `/v1/syncs/${syncId}`)).body;
-        return sync['status'] !== 'running';
-      },
-      120_000,
-    );
-    return sync;
-  }
-
   /** Save HaloITSM Setup with these values, and wait for its first full sync. */
   async function saveAndSync(values: Record<string, string>): Promise<{ integration: Body; sync: Body }> {
     const saved = await call('POST', '/v1/integrations/halo', values);
     assert.equal(saved.status, 202, JSON.stringify(saved.body));
-    const sync = await syncEnded(saved.body['sync'].id);
+    const sync = await syncEnded(apiCall, saved.body['sync'].id);
     assert.equal(sync['status'], 'completed', sync['error']);
     return { integration: saved.body['integration'], sync };
   }
@@ -69,7 +52,7 @@ describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
   async function fullSync(integrationId: string): Promise<Body> {
     const started = await call('POST', `/v1/integrations/${integrationId}/syncs`, { kind: 'full' });
     assert.equal(started.status, 202, JSON.stringify(started.body));
-    const sync = await syncEnded(started.body['id']);
+    const sync = await syncEnded(apiCall, started.body['id']);
     assert.equal(sync['status'], 'completed', sync['error']);
     return sync;
   }
@@ -90,9 +73,7 @@ describe('real Halo tenants, end to end', { timeout: 300_000 }, () => {
     });
     ({ apiKey: key } = await createAccount(database.db, 'Real tenants MSP'));
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
+    children.push(...(await startServiceProcesses(env, api, output)));
   });
 
   after(async () => {

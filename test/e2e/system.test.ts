@@ -6,8 +6,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
-import { freePort, processEnv } from '../support/processes';
+import { waitFor, type Child } from '../../scripts/children';
+import { apiCaller, syncEnded } from '../support/http';
+import { freePort, processEnv, startServiceProcesses } from '../support/processes';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -29,27 +30,10 @@ describe('the system end to end', { timeout: 300_000 }, () => {
   let otherKey: string;
   let integrationId: string;
 
-  async function call(
-    method: string,
-    path: string,
-    opts: { key?: string | null; body?: unknown; raw?: string } = {},
-  ) {
-    const headers: Record<string, string> = {};
-    const apiKey = opts.key === undefined ? key : opts.key;
-    if (apiKey) headers['authorization'] = `Bearer ${apiKey}`;
-    let body: string | undefined;
-    if (opts.raw !== undefined || opts.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = opts.raw ?? JSON.stringify(opts.body);
-    }
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
-  }
+  const call = apiCaller(
+    () => api,
+    () => key,
+  );
 
   async function createAccount(name: string): Promise<string> {
     const { stdout } = await run('npm', ['run', '--silent', 'account:create', '--', '--name', name], { env });
@@ -77,9 +61,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
     });
     [key, otherKey] = [await createAccount('E2E MSP'), await createAccount('Someone else')];
     const output = (line: string) => logs.push(line);
-    children.push(startTsChild('worker', 'worker/main.ts', { env, output }));
-    children.push(startTsChild('api', 'api/server.ts', { env, output }));
-    await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
+    children.push(...(await startServiceProcesses(env, api, output)));
   });
 
   after(async () => {
@@ -254,18 +236,7 @@ describe('the system end to end', { timeout: 300_000 }, () => {
       for (const secret of secrets) assert.ok(!text.includes(secret), 'a secret was found');
     }
   });
-  async function waitForEnd(syncId: string): Promise<Record<string, any>> {
-    let sync: Record<string, any> = {};
-    await waitFor(
-      `sync ${syncId} to end`,
-      async () => {
-        sync = (await call('GET', `/v1/syncs/${syncId}`)).body;
-        return sync['status'] !== 'running';
-      },
-      120_000,
-    );
-    return sync;
-  }
+  const waitForEnd = (syncId: string) => syncEnded(call, syncId);
 
   it('starts a manual sync, answers 409 while one runs, and lists runs newest first', async () => {
     standin.faults.latencyMs = 50;

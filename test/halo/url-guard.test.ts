@@ -85,6 +85,24 @@ describe('private addresses', () => {
     '64:ff9b::10.0.0.1',
     '2002:c0a8:0101::1',
     '[::1]',
+    // Found by review: each of these used to pass.
+    '::ffff:0:7f00:1', // IPv4-translated (RFC 6145) loopback
+    '::ffff:0:a00:1', // IPv4-translated 10.0.0.1
+    '64:ff9b:1::a00:1', // local-use NAT64 (RFC 8215)
+    '64:ff9b:1::808:808', // local-use NAT64 even towards a public address: the operator's own translator
+    '2001:0:a00:1::1', // Teredo whose server is 10.0.0.1
+    '2001:0:4136:e378:8000:63bf:80ff:fffe', // Teredo whose client is 127.0.0.1
+    '168.63.129.16', // Azure's wire server
+    '::ffff:168.63.129.16',
+    // Special-purpose ranges a hand list missed.
+    '192.0.2.1',
+    '198.51.100.7',
+    '203.0.113.9',
+    '192.88.99.1',
+    '2001:db8::1',
+    '100::1',
+    '::10.0.0.1',
+    '::8.8.8.8',
   ];
   const publicOnes = [
     '8.8.8.8',
@@ -92,11 +110,32 @@ describe('private addresses', () => {
     '100.128.0.1',
     '2606:4700::1111',
     '::ffff:8.8.8.8',
-    '2001:db8::1',
+    '2a00:1450:4009:80b::200e',
+    '20.50.2.1',
+    '64:ff9b::808:808', // well-known NAT64 towards 8.8.8.8
+    '2002:808:808::1', // 6to4 of 8.8.8.8
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7', // Teredo, public server and client 8.8.8.8
   ];
 
   it('are recognised in every form', () => {
     for (const ip of privateOnes) assert.ok(privateAddressReason(ip), ip);
+  });
+
+  it('name what they are', () => {
+    assert.equal(privateAddressReason('10.0.0.1'), 'a private address');
+    assert.equal(privateAddressReason('::ffff:0:7f00:1'), 'a loopback address');
+    assert.match(privateAddressReason('168.63.129.16') ?? '', /Azure/);
+    assert.equal(privateAddressReason('64:ff9b:1::808:808'), 'a local-use NAT64 address');
+  });
+
+  it('are refused by the guard when a name resolves to one of the newly found forms', async () => {
+    for (const address of ['::ffff:0:a00:1', '64:ff9b:1::a00:1', '2001:0:a00:1::1', '168.63.129.16']) {
+      const error = await assertHostAllowed(new URL('https://sneaky.example/api'), {
+        allowPrivate: false,
+        lookup: resolvesTo(address),
+      }).catch((e: unknown) => e);
+      assert.ok(error instanceof HaloUrlRejectedError, address);
+    }
   });
 
   it('do not include public addresses', () => {

@@ -40,6 +40,21 @@ describe('secrets in logs', () => {
     assert.ok(!scrubbed.includes('MIIEvQIBADANBg'));
   });
 
+  it('scrubs a 16 KB line crafted against its patterns in linear time', () => {
+    // Anyone can put 16 KB into a logged request URL, without a key.
+    for (const unit of ['-eyJaaaa', '-eyJaaaa.bbbb', '-----BEGIN PRIVATE KEY-----', 'Bearer ', 'a://b']) {
+      const line = JSON.stringify({ url: `/v1/x?${unit.repeat(Math.ceil(16_384 / unit.length))}` });
+      const started = performance.now();
+      scrubSecrets(line);
+      const ms = performance.now() - started;
+      if (process.env['SHOW_MS']) console.log(unit, ms.toFixed(2));
+      assert.ok(ms < 25, `${unit}: ${ms.toFixed(1)} ms`);
+    }
+    for (const around of [' ', '"', '=', ':', '(']) {
+      assertClean(scrubSecrets(`x${around}${secrets.jwt}${around}y`));
+    }
+  });
+
   it('API: pino lines redact secret fields and scrub what is inside messages and errors', async () => {
     const lines: string[] = [];
     const stream = new Writable({

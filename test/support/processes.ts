@@ -1,6 +1,6 @@
 // Helpers for tests that run the service's processes from their entry points.
 import { createServer } from 'node:net';
-import type { Child } from '../../scripts/children';
+import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
 
 /** A port nothing listens on right now, on 127.0.0.1. */
 export async function freePort(): Promise<number> {
@@ -31,4 +31,18 @@ export function processEnv(vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     HALO_BUDGET_WINDOW_SECONDS: '1',
     ...vars,
   };
+}
+
+/** The worker and API processes from their entry points, as npm start runs them; resolves once /readyz is. */
+export async function startServiceProcesses(
+  env: NodeJS.ProcessEnv,
+  api: string,
+  output: (line: string) => void,
+): Promise<Child[]> {
+  const children = [
+    startTsChild('worker', 'worker/main.ts', { env, output }),
+    startTsChild('api', 'api/server.ts', { env, output }),
+  ];
+  await waitFor('the API', () => httpOk(`${api}/readyz`), 60_000);
+  return children;
 }

@@ -75,4 +75,38 @@ describe('FullSync through Halo faults, on the time-skipping test server', { tim
       deleted: 0,
     });
   });
+
+  it('fails a run whose pages cannot be written with a sentence for the user, no database text', async () => {
+    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    // Every new hardware row is refused, with the statement's values in drizzle's message.
+    await database.sql`alter table hardware_assets add constraint refuse_writes check (false) not valid`;
+    try {
+      const run = await insertSyncRun(database.db, {
+        id: randomUUID(),
+        accountId: account.accountId,
+        integrationId: integration.id,
+        kind: 'full',
+        workflowId: `db-fault-${integration.id}`,
+      });
+      const handle = await temporal.client.workflow.start(FullSync, {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        workflowId: run.workflowId,
+        args: [{ syncRunId: run.id, integrationId: integration.id, options: syncOptionsOf(config) }],
+      });
+      await assert.rejects(handle.result());
+
+      const finished = await findSyncRunById(database.db, run.id);
+      assert.equal(finished?.status, 'failed');
+      assert.equal(
+        finished?.error,
+        'The sync could not read or write its database; the step was retried, and the next sync will try again.',
+      );
+      const history = JSON.stringify(await handle.fetchHistory());
+      for (const text of ['Failed query', 'params:', 'refuse_writes', 'hardware_assets']) {
+        assert.ok(!history.includes(text), `${text} reached the workflow history`);
+      }
+    } finally {
+      await database.sql`alter table hardware_assets drop constraint refuse_writes`;
+    }
+  });
 });
