@@ -10,6 +10,7 @@ import { after, describe, it } from 'node:test';
 import { portOpen, startTsChild, waitFor, type Child } from '../../scripts/children';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
+import { apiCaller, syncEnded, type Body } from '../support/http';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/processes';
 
@@ -30,17 +31,10 @@ describe('npm start', { timeout: 360_000 }, () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  async function call(method: string, path: string, body?: unknown) {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call = apiCaller(
+    () => api,
+    () => apiKey,
+  );
 
   const pidsOf = (name: string) =>
     output.flatMap((line) => {
@@ -95,7 +89,7 @@ describe('npm start', { timeout: 360_000 }, () => {
     assert.ok(database && apiKey, 'the system is up');
     standin = await startHaloStandin({ seed: 7, customers: 50, assets: 1500, licences: 80 });
     standin.faults.latencyMs = 80;
-    const saved = await call('POST', '/v1/integrations/halo', standin.settings);
+    const saved = await call('POST', '/v1/integrations/halo', { body: standin.settings });
     assert.equal(saved.status, 202, JSON.stringify(saved.body));
     const syncId = saved.body['sync'].id as string;
     await waitFor(
@@ -117,15 +111,7 @@ describe('npm start', { timeout: 360_000 }, () => {
     assert.equal((await call('GET', `/v1/syncs/${syncId}`)).status, 200);
     assert.deepEqual(pidsOf('api'), [apiPid]);
 
-    let sync: Record<string, any> = {};
-    await waitFor(
-      'the sync to end',
-      async () => {
-        sync = (await call('GET', `/v1/syncs/${syncId}`)).body;
-        return sync['status'] !== 'running';
-      },
-      180_000,
-    );
+    const sync: Body = await syncEnded(call, syncId, 180_000);
     standin.faults.latencyMs = 0;
     assert.equal(sync['status'], 'completed', sync['error']);
     assert.deepEqual(sync['counts'].assets, {
