@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
+import { unreachableDependency, type Dependency } from './unreachable';
 
 export type ApiErrorCode =
   | 'invalid_request'
@@ -15,7 +16,8 @@ export type ApiErrorCode =
   | 'payload_too_large'
   | 'rate_limited'
   | 'unsupported_media_type'
-  | 'service_unavailable'
+  | 'temporal_unavailable'
+  | 'database_unavailable'
   | 'internal';
 
 const statusOf = {
@@ -32,7 +34,8 @@ const statusOf = {
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_media_type: 415,
-  service_unavailable: 503,
+  temporal_unavailable: 503,
+  database_unavailable: 503,
   internal: 500,
 } as const satisfies Record<ApiErrorCode, number>;
 
@@ -85,13 +88,36 @@ function fromFastifyError(error: FastifyError): ApiError | null {
   }
 }
 
+/** How long a 503 for an outage asks the caller to wait before trying again, in seconds. */
+export const outageRetryAfterSeconds = 5;
+
+/** A 503 naming the dependency that is down and saying, as a sentence, what the request did meanwhile. */
+export function outage(dependency: Dependency, whatHappened: string, saved: boolean): ApiError {
+  const [code, down] =
+    dependency === 'temporal'
+      ? (['temporal_unavailable', 'Temporal is not reachable.'] as const)
+      : (['database_unavailable', 'The database is not reachable.'] as const);
+  // When something was saved, `whatHappened` says what to do next; a plain retry could mislead.
+  return new ApiError(code, `${down} ${whatHappened}${saved ? '' : ' Try again shortly.'}`, { saved });
+}
+
+function outageOf(error: unknown, whatHappened: string): ApiError | null {
+  const dependency = unreachableDependency(error);
+  return dependency ? outage(dependency, whatHappened, false) : null;
+}
+
 export function errorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): void {
   const apiError =
     error instanceof ApiError
       ? error
       : (fromFastifyError(error as FastifyError) ??
+        // An outage no route explained: a read, or a single write that did not happen.
+        outageOf(error, 'Nothing was changed.') ??
         new ApiError('internal', 'Something went wrong on our side; it has been logged.'));
   if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (apiError.code === 'temporal_unavailable' || apiError.code === 'database_unavailable') {
+    void reply.header('retry-after', String(outageRetryAfterSeconds));
+  }
   void reply.status(apiError.status).send({
     error: { code: apiError.code, message: apiError.message, ...apiError.details },
     requestId: request.id,

@@ -27,9 +27,13 @@ const common = {
   401: error('unauthorized: no valid API key'),
   404: error('not_found: no such id in this account'),
   429: error('rate_limited: too many requests for this key; see Retry-After'),
+  503: error(
+    'temporal_unavailable / database_unavailable: a dependency is down; see Retry-After, and `saved` for ' +
+      'whether the request changed anything',
+  ),
 };
 const noInput = { 400: common[400] };
-const withId = { 401: common[401], 404: common[404], 429: common[429] };
+const withId = { 401: common[401], 404: common[404], 429: common[429], 503: common[503] };
 const haloErrors = {
   422: error(
     'halo_auth_failed / halo_permission_denied: Halo refused the credentials; nothing changed. ' +
@@ -156,7 +160,7 @@ export const routeDocs: RouteDocs = {
       ...noInput,
       401: common[401],
       ...haloErrors,
-      503: error('service_unavailable: Temporal is not reachable; nothing was saved'),
+      503: common[503],
     },
   },
   'POST /v1/halo/discover': {
@@ -194,7 +198,10 @@ export const routeDocs: RouteDocs = {
   'PUT /v1/integrations/:id': {
     tag: integrations,
     summary: 'Change any of the five values and resync',
-    description: 'Halo checks the result first; a refusal leaves the stored values in place.',
+    description:
+      "Halo checks the result first; a refusal leaves the stored values in place. A change of either URL's " +
+      'origin or of the Tenant needs clientSecret in the same body (400 naming it otherwise), so the stored ' +
+      'secret is never sent to another Halo.',
     params: idParams,
     body: settingsPatch,
     responses: {

@@ -21,6 +21,10 @@ export const errorSchema = z.object({
       .record(z.string(), z.string())
       .optional()
       .describe('For invalid_request: what is wrong with each field, by its path.'),
+    saved: z
+      .boolean()
+      .optional()
+      .describe('For a 503: whether the request changed anything before the dependency failed.'),
   }),
   requestId: z.string().describe('Also sent as the x-request-id header; quote it when reporting a problem.'),
 });

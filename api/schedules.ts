@@ -5,6 +5,7 @@ import type { Config } from '../config/env';
 import { scheduleId, syncRunLabels } from '../workflows/identity';
 import type { ScheduledSync, ScheduledSyncInput } from '../workflows/scheduled-sync';
 import { syncOptionsOf, type SyncTarget } from './sync-service';
+import { withTemporalDeadline } from './unreachable';
 
 export interface ScheduleSettings {
   incrementalEveryMinutes: number;
@@ -42,6 +43,10 @@ export function createSchedules(deps: { config: Config; temporal: Client }) {
   ];
 
   async function create(target: SyncTarget, settings: ScheduleSettings): Promise<void> {
+    await withTemporalDeadline(temporal, () => createNow(target, settings));
+  }
+
+  async function createNow(target: SyncTarget, settings: ScheduleSettings): Promise<void> {
     await temporal.schedule.create({
       scheduleId: scheduleId(target.integrationId),
       spec: { intervals: [intervalFrom(settings, Date.now())] },
@@ -66,7 +71,9 @@ export function createSchedules(deps: { config: Config; temporal: Client }) {
 
   async function read(integrationId: string): Promise<ScheduleSettings | null> {
     try {
-      const description = await temporal.schedule.getHandle(scheduleId(integrationId)).describe();
+      const description = await withTemporalDeadline(temporal, () =>
+        temporal.schedule.getHandle(scheduleId(integrationId)).describe(),
+      );
       const every = description.spec.intervals?.[0]?.every;
       const args = description.action.type === 'startWorkflow' ? description.action.args : [];
       const input = args?.[0] as ScheduledSyncInput | undefined;
@@ -84,17 +91,21 @@ export function createSchedules(deps: { config: Config; temporal: Client }) {
   /** Changes the Schedule in place (its id, history and next times stay), never by recreating it. */
   async function update(target: SyncTarget, settings: ScheduleSettings): Promise<void> {
     const handle = temporal.schedule.getHandle(scheduleId(target.integrationId));
-    await handle.update<typeof ScheduledSync>((previous) => ({
-      ...previous,
-      spec: { ...previous.spec, intervals: [intervalFrom(settings, Date.now())] },
-      action: { ...previous.action, args: actionArgs(target, settings) },
-      state: { ...previous.state, paused: settings.paused },
-    }));
+    await withTemporalDeadline(temporal, () =>
+      handle.update<typeof ScheduledSync>((previous) => ({
+        ...previous,
+        spec: { ...previous.spec, intervals: [intervalFrom(settings, Date.now())] },
+        action: { ...previous.action, args: actionArgs(target, settings) },
+        state: { ...previous.state, paused: settings.paused },
+      })),
+    );
   }
 
   async function remove(integrationId: string): Promise<void> {
     try {
-      await temporal.schedule.getHandle(scheduleId(integrationId)).delete();
+      await withTemporalDeadline(temporal, () =>
+        temporal.schedule.getHandle(scheduleId(integrationId)).delete(),
+      );
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
     }

@@ -7,6 +7,7 @@ import { createDatabase } from '../db/client';
 import { parseEncryptionKeys } from '../db/crypto';
 import { buildApp } from './app';
 import { apiLoggerOptions } from './logging';
+import { apiTemporalInterceptors } from './unreachable';
 import { createApiMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
 
@@ -14,7 +15,10 @@ const config = loadConfig();
 const encryptionKey = parseEncryptionKeys(config.ENCRYPTION_KEY);
 const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_MAX });
 // Lazy: the API starts (and /readyz says why it is not ready) even while Temporal is still coming up.
-const connection = Connection.lazy(temporalConnectionOptions(config));
+const connection = Connection.lazy({
+  ...temporalConnectionOptions(config),
+  interceptors: apiTemporalInterceptors,
+});
 const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
 const metrics = createApiMetrics(database.db);
 

@@ -13,7 +13,8 @@ import {
 } from '../db/sync-runs-repository';
 import { syncRunLabels, syncWorkflowId } from '../workflows/identity';
 import type { FullSync, SyncOptions } from '../workflows/sync';
-import { ApiError } from './errors';
+import { ApiError, outage } from './errors';
+import { isTemporalUnreachable, withTemporalDeadline } from './unreachable';
 
 export { syncWorkflowId };
 
@@ -32,6 +33,9 @@ export function syncOptionsOf(config: Config): SyncOptions {
     heartbeatSeconds: config.SYNC_HEARTBEAT_SECONDS,
   };
 }
+
+/** Tries at starting while a finished sync's workflow closes: 100 ms, 200 ms, … about 2.8 s in all. */
+const closingAttempts = 8;
 
 export interface StartedSync {
   run: SyncRunRow;
@@ -53,7 +57,9 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     const running = await findRunningSyncRun(db, integrationId);
     if (!running) return null;
     try {
-      const description = await temporal.workflow.getHandle(running.workflowId).describe();
+      const description = await withTemporalDeadline(temporal, () =>
+        temporal.workflow.getHandle(running.workflowId).describe(),
+      );
       if (description.status.name === 'RUNNING') return running;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -85,17 +91,7 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     }
     const run = claim.run;
     try {
-      const handle = await temporal.workflow.start<typeof FullSync>(
-        kind === 'full' ? 'FullSync' : 'IncrementalSync',
-        {
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          workflowId,
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          args: [{ syncRunId: id, integrationId, options: syncOptionsOf(config) }],
-          ...syncRunLabels({ ...target, kind }),
-        },
-      );
+      const handle = await startWorkflow(target, kind, id);
       await setSyncRunWorkflowRunId(db, id, handle.firstExecutionRunId);
       return { run: { ...run, workflowRunId: handle.firstExecutionRunId }, started: true };
     } catch (error) {
@@ -103,17 +99,46 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
         await deleteSyncRun(db, id);
         const other = await findRunningSyncRun(db, integrationId);
         if (other) return { run: other, started: false };
-      } else {
-        await finishSyncRun(db, id, {
-          status: 'failed',
-          error: 'The sync could not be started: Temporal did not answer.',
-          warnings: [],
-        });
+        throw new ApiError(
+          'sync_in_progress',
+          'The previous sync of this integration is still closing in Temporal; try again in a moment.',
+        );
       }
-      throw new ApiError(
-        'service_unavailable',
-        'The sync could not be started because Temporal is not reachable; try again shortly.',
-      );
+      // If the start did reach Temporal after all, the workflow records its own outcome over this one.
+      await finishSyncRun(db, id, {
+        status: 'failed',
+        error: 'The sync could not be started: Temporal did not answer.',
+        warnings: [],
+      });
+      if (isTemporalUnreachable(error)) throw outage('temporal', 'The sync did not start.', false);
+      throw error;
+    }
+  }
+
+  /**
+   * Starts the workflow under the integration's one id. Our claim holds the database's one running slot, so a
+   * workflow Temporal still has under that id has already recorded its end and is closing (a scheduled sync
+   * finishing at this very moment): it is given a few moments to close rather than reported as an outage.
+   */
+  async function startWorkflow(target: SyncTarget, kind: SyncRunKind, syncRunId: string) {
+    const { integrationId } = target;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await withTemporalDeadline(temporal, () =>
+          temporal.workflow.start<typeof FullSync>(kind === 'full' ? 'FullSync' : 'IncrementalSync', {
+            taskQueue: config.TEMPORAL_TASK_QUEUE,
+            workflowId: syncWorkflowId(integrationId),
+            workflowIdConflictPolicy: 'FAIL',
+            workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+            args: [{ syncRunId, integrationId, options: syncOptionsOf(config) }],
+            ...syncRunLabels({ ...target, kind }),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError) || attempt >= closingAttempts)
+          throw error;
+        await new Promise((resolve) => setTimeout(resolve, attempt * 100));
+      }
     }
   }
 
@@ -122,7 +147,9 @@ export function createSyncService(deps: { config: Config; db: Database; temporal
     try {
       // Bound to the run chain this sync started, so a later sync of the integration is never hit.
       const chain = run.workflowRunId ? { firstExecutionRunId: run.workflowRunId } : {};
-      await temporal.workflow.getHandle(run.workflowId, undefined, chain).cancel();
+      await withTemporalDeadline(temporal, () =>
+        temporal.workflow.getHandle(run.workflowId, undefined, chain).cancel(),
+      );
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       // Nothing left in Temporal to tell: close the row ourselves.

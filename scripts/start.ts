@@ -1,5 +1,6 @@
 // `npm start`: migrates, starts Temporal's dev server (unless TEMPORAL_ADDRESS is set), the worker and the
-// API, prints where to look, and stops everything it started on Ctrl-C.
+// API, prints where to look, keeps them running (a child that dies is started again), and stops everything
+// it started on Ctrl-C, or when a child keeps failing as soon as it starts.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config/env';
@@ -9,7 +10,8 @@ import { createAccount, findAccountByApiKey } from '../db/accounts-repository';
 import { createDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
 import { registerSearchAttributes } from './search-attributes';
-import { workerNodeFlags, httpOk, portOpen, startChild, startTsChild, waitFor, type Child } from './children';
+import { workerNodeFlags, httpOk, portOpen, startChild, startTsChild, waitFor } from './children';
+import { supervise, type Supervised } from './supervise';
 
 const config = loadConfig();
 
@@ -19,8 +21,8 @@ function devPort(name: string, fallback: number): number {
     throw new Error(`${name} must be a port number`);
   return value;
 }
-let temporal: Child | null = null;
-const children: Child[] = [];
+let temporal: Supervised | null = null;
+const children: Supervised[] = [];
 let stopping = false;
 
 async function stopAll(code: number): Promise<never> {
@@ -35,6 +37,19 @@ async function stopAll(code: number): Promise<never> {
 }
 process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
+
+/** Keeps `start`'s child running; one that cannot get going stops everything, saying why. */
+function keepRunning(name: string, start: Supervised['current']): Supervised {
+  return supervise({
+    name,
+    start,
+    log: (line) => console.error(`[start] ${line}`),
+    onGiveUp: (reason) => {
+      console.error(`[start] ${reason}; giving up and stopping everything`);
+      void stopAll(1);
+    },
+  });
+}
 
 async function localApiKey(): Promise<string> {
   const file = join(config.DATA_DIR, 'local-account.json');
@@ -76,7 +91,8 @@ if (!process.env.TEMPORAL_ADDRESS) {
       config.TEMPORAL_NAMESPACE,
     );
     args.push('--log-level', 'error');
-    temporal = startChild('temporal', temporalCliPath, args);
+    // Restarted on the same SQLite file, it carries on with the runs and schedules it had.
+    temporal = keepRunning('temporal', () => startChild('temporal', temporalCliPath, args));
     await waitFor('the Temporal dev server', () => portOpen(host, port), 60_000);
   }
   env.TEMPORAL_ADDRESS = `${host}:${port}`;
@@ -91,29 +107,22 @@ await registerSearchAttributes(
 let workerReady: () => void = () => {};
 const workerStarted = new Promise<void>((resolve) => (workerReady = resolve));
 children.push(
-  startTsChild(
-    'worker',
-    'worker/main.ts',
-    {
-      env,
-      output: (line) => {
-        process.stderr.write(`[worker] ${line}\n`);
-        if (line.includes('"worker started"')) workerReady();
+  keepRunning('worker', () =>
+    startTsChild(
+      'worker',
+      'worker/main.ts',
+      {
+        env,
+        output: (line) => {
+          process.stderr.write(`[worker] ${line}\n`);
+          if (line.includes('"worker started"')) workerReady();
+        },
       },
-    },
-    workerNodeFlags,
+      workerNodeFlags,
+    ),
   ),
 );
-const api = startTsChild('api', 'api/server.ts', { env });
-children.push(api);
-for (const child of children) {
-  void child.exited.then((code) => {
-    if (!stopping) {
-      console.error(`[start] ${child.name} exited (${code}); stopping the rest`);
-      void stopAll(1);
-    }
-  });
-}
+children.push(keepRunning('api', () => startTsChild('api', 'api/server.ts', { env })));
 
 const apiUrl = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`;
 await waitFor('the API', () => httpOk(`${apiUrl}/healthz`), 60_000);

@@ -17,6 +17,8 @@ import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { checkHaloCredentials } from '../halo-check';
+import { explainOutage } from '../outages';
+import { requireSecretForNewHalo } from '../secret-rebinding';
 import { defaultScheduleSettings, type Schedules } from '../schedules';
 import type { SyncService, SyncTarget } from '../sync-service';
 import { integrationView, syncView } from '../views';
@@ -110,21 +112,28 @@ export const integrationRoutes: FastifyPluginAsync<{
       clientSecretLast4: settings.clientSecret.slice(-4),
       tokenScope,
     });
+    let scheduled = false;
     try {
       await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
+      scheduled = true;
       const { run } = await syncs.startSync(targetOf(integration), 'full');
       return await reply
         .code(202)
         .send({ integration: integrationView(integration), sync: syncView(run, syncs) });
     } catch (error) {
       // Half a setup helps no one: without its schedule and first sync the integration is taken back out.
-      await schedules.remove(id).catch(() => undefined);
-      await deleteIntegration(deps.db, account.id, id);
-      throw error instanceof ApiError
-        ? error
-        : new ApiError(
-            'service_unavailable',
-            'Temporal is not reachable, so nothing was saved; try again shortly.',
+      // (A schedule left behind in Temporal finds no integration and starts nothing.)
+      if (scheduled) await schedules.remove(id).catch(() => undefined);
+      const removed = await deleteIntegration(deps.db, account.id, id).then(
+        () => true,
+        () => false,
+      );
+      throw removed
+        ? explainOutage(error, 'Nothing was saved and no sync started.', false)
+        : explainOutage(
+            error,
+            'The integration was saved but its sync did not start, and it could not be taken back out.',
+            true,
           );
     }
   });
@@ -152,6 +161,7 @@ export const integrationRoutes: FastifyPluginAsync<{
       ...Object.fromEntries(Object.entries(patch.data).filter(([, v]) => v !== undefined)),
     });
     if (!merged.success) throw invalidRequest(merged.error, 'body');
+    requireSecretForNewHalo(current, merged.data, patch.data.clientSecret !== undefined);
     const { tokenScope } = await haloCheck(merged.data);
 
     const updated = await updateIntegration(deps.db, current.accountId, current.id, {
@@ -161,17 +171,41 @@ export const integrationRoutes: FastifyPluginAsync<{
       tokenScope,
     });
     if (!updated) throw notFound('Integration');
-    const { run } = await syncs.startSync(targetOf(updated), 'full');
-    return reply.code(202).send({ integration: integrationView(updated), sync: syncView(run, syncs) });
+    try {
+      const { run } = await syncs.startSync(targetOf(updated), 'full');
+      return await reply
+        .code(202)
+        .send({ integration: integrationView(updated), sync: syncView(run, syncs) });
+    } catch (error) {
+      // Halo accepted the values and they are stored; only the sync waits for Temporal.
+      throw explainOutage(
+        error,
+        'The new settings were saved, but the sync did not start; start one when Temporal is back.',
+        true,
+      );
+    }
   });
 
   // Stops everything the integration has running, then removes it with all it synced.
   app.delete('/integrations/:id', async (request, reply) => {
     const integration = await ownIntegration(request);
-    await schedules.remove(integration.id);
-    const running = await findRunningSyncRun(deps.db, integration.id);
-    if (running) await syncs.cancelSync(running);
-    await deleteIntegration(deps.db, integration.accountId, integration.id);
+    // Each step is safe to repeat, so after an outage the same DELETE finishes the job.
+    try {
+      await schedules.remove(integration.id);
+    } catch (error) {
+      throw explainOutage(error, 'Nothing was deleted.', false);
+    }
+    try {
+      const running = await findRunningSyncRun(deps.db, integration.id);
+      if (running) await syncs.cancelSync(running);
+      await deleteIntegration(deps.db, integration.accountId, integration.id);
+    } catch (error) {
+      throw explainOutage(
+        error,
+        'Its schedule was removed, but the integration was not deleted; send the DELETE again.',
+        true,
+      );
+    }
     return reply.code(204).send();
   });
 
@@ -218,11 +252,15 @@ export const integrationRoutes: FastifyPluginAsync<{
     const integration = await ownIntegration(request);
     const body = scheduleBody.safeParse(request.body ?? {});
     if (!body.success) throw invalidRequest(body.error, 'body');
-    const current = (await schedules.read(integration.id)) ?? null;
-    const next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
-    if (current) await schedules.update(targetOf(integration), next);
-    else await schedules.create(targetOf(integration), next);
-    return next;
+    try {
+      const current = (await schedules.read(integration.id)) ?? null;
+      const next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
+      if (current) await schedules.update(targetOf(integration), next);
+      else await schedules.create(targetOf(integration), next);
+      return next;
+    } catch (error) {
+      throw explainOutage(error, 'The schedule was not changed.', false);
+    }
   });
 };
 

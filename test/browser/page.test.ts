@@ -281,6 +281,39 @@ describe('the web page in Chromium', { skip: chromiumMissing, timeout: 180_000 }
     await heading('Halo ITSM: standin').waitFor();
   });
 
+  it('asks for the Client Secret again when the change would send it to another Halo', async () => {
+    await page.getByRole('link', { name: 'Edit', exact: true }).click();
+    await heading('Edit Halo ITSM integration').waitFor();
+    const secret = field('Client Secret');
+    const secretHint = async () =>
+      page
+        .locator(`[id="${((await secret.getAttribute('aria-describedby')) ?? '').split(' ')[0]}"]`)
+        .innerText();
+    assert.equal(await secret.getAttribute('aria-required'), 'false');
+    assert.match(await secretHint(), /Leave empty to keep the saved secret/);
+
+    const puts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'PUT') puts.push(request.url());
+    });
+    await field('Authorisation Server URL').fill('https://halo.example.net/auth');
+    assert.equal(await secret.getAttribute('aria-required'), 'true');
+    assert.match(await secretHint(), /Required: the Authorisation Server URL changed/);
+    await button('Save HaloITSM Setup').click();
+    await page.getByRole('alert').filter({ hasText: 'needs the Client Secret again' }).waitFor();
+    assert.equal(await secret.getAttribute('aria-invalid'), 'true');
+    assert.deepEqual(puts, [], 'the change was sent without the secret');
+
+    // Back to the saved origin, written differently: the saved secret may stay.
+    await field('Authorisation Server URL').fill(`${system.standin.settings.authServerUrl}/`);
+    assert.equal(await secret.getAttribute('aria-required'), 'false');
+    assert.match(await secretHint(), /Leave empty to keep the saved secret/);
+    await page.getByRole('link', { name: '← Back to the integration' }).click();
+    await heading('Halo ITSM: standin').waitFor();
+    const saved = (await call(`/v1/integrations/${integrationId}`)).body;
+    assert.equal(saved.authServerUrl, system.standin.settings.authServerUrl);
+  });
+
   it('answers a second sync with the running one, and cancels it from the sync view', async () => {
     // A Schedule firing on the hour may still be running; this test starts its own.
     await eventually(

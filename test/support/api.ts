@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
+import { apiTemporalInterceptors } from '../../api/unreachable';
 import type { Config } from '../../config/env';
 import { parseEncryptionKey } from '../../db/crypto';
 import type { TestDatabase } from './database';
@@ -13,7 +14,7 @@ export async function buildOfflineApp(
   database: TestDatabase,
   config: Config,
 ): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
-  const connection = Connection.lazy({ address: '127.0.0.1:1' });
+  const connection = Connection.lazy({ address: '127.0.0.1:1', interceptors: apiTemporalInterceptors });
   const app = await buildApp({
     config,
     db: database.db,

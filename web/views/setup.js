@@ -4,6 +4,7 @@ import { h, replace } from '../dom.js';
 import { setFlash } from '../flash.js';
 import { navigate } from '../router.js';
 import { attachDiscovery } from './discovery.js';
+import { requireSecretWhenMoved } from './secret-needed.js';
 import {
   buildFields,
   clearFieldErrors,
@@ -102,6 +103,8 @@ export async function editView({ root, params: [id], signal }) {
     secretHint: `Leave empty to keep the saved secret (ending in ${integration.clientSecretLast4}). A new secret from Halo goes here.`,
     buttonLabel: 'Save HaloITSM Setup',
     async send(entered) {
+      const refusal = secretRefusal();
+      if (refusal) throw refusal;
       // Only what changed is sent; an empty secret keeps the stored one.
       const patch = Object.fromEntries(
         Object.entries(entered).filter(([name, value]) =>
@@ -117,6 +120,7 @@ export async function editView({ root, params: [id], signal }) {
       navigate(`/syncs/${sync.id}`);
     },
   });
+  const secretRefusal = requireSecretWhenMoved(form, integration);
   replace(
     root,
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/integrations/${id}` }, '← Back to the integration')),
