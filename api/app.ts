@@ -1,10 +1,11 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import type { KeyInput } from '../db/crypto';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
+import { logFields } from '../config/logging';
 import { addRequestLogContext } from './logging';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { trackRoutes } from './openapi';
@@ -51,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The id is always ours: a client's x-request-id is only logged beside it (api/logging.ts), so no caller
     // can make its lines pass for another request's.
     requestIdHeader: false,
+    logController: new LogController({ requestIdLogLabel: logFields.requestId }),
     genReqId: () => crypto.randomUUID(),
     ...trustProxyOption(deps.config.API_TRUST_PROXY),
   });

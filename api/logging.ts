@@ -1,13 +1,16 @@
 // The API's log: pino's JSON lines as Fastify writes them, with the request id on every line, the account,
 // integration and sync a request is about added as soon as they are known, and secrets kept out.
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { loggableError, redactPaths, REDACTED, scrubSecrets } from '../config/logging';
+import { loggableError, logFields, redactPaths, REDACTED, scrubSecrets } from '../config/logging';
 import type { Env } from '../config/env';
 
 /** Fastify's `logger` option for the API process. */
 export function apiLoggerOptions(level: Env['LOG_LEVEL']): FastifyServerOptions['logger'] {
   return {
     level,
+    // The shape config/logging.ts describes: level as a word and ISO time, as the worker writes them.
+    formatters: { level: (label) => ({ level: label }) },
+    timestamp: () => `,"time":"${new Date().toISOString()}"`,
     redact: { paths: redactPaths, censor: REDACTED },
     // pino's own serializer copies every field of an error, a database error's bound values included.
     serializers: { err: (error: unknown) => loggableError(error) },
@@ -31,8 +34,8 @@ function clientRequestIdOf(header: string | string[] | undefined): string | unde
 function idsOf(url: string | undefined, params: unknown): Record<string, string> {
   const id = (params as { id?: unknown } | undefined)?.id;
   if (typeof id !== 'string' || !url) return {};
-  if (url.startsWith('/v1/integrations/:id')) return { integrationId: id };
-  if (url.startsWith('/v1/syncs/:id')) return { syncId: id };
+  if (url.startsWith('/v1/integrations/:id')) return { [logFields.integrationId]: id };
+  if (url.startsWith('/v1/syncs/:id')) return { [logFields.syncId]: id };
   return {};
 }
 
@@ -51,7 +54,7 @@ export function addRequestLogContext(app: FastifyInstance): void {
   });
   app.addHook('preHandler', async (request, reply) => {
     const bindings = {
-      ...(request.account ? { accountId: request.account.id } : {}),
+      ...(request.account ? { [logFields.accountId]: request.account.id } : {}),
       ...idsOf(request.routeOptions.url, request.params),
     };
     if (Object.keys(bindings).length === 0) return;

@@ -4,6 +4,18 @@
 
 export const REDACTED = '[REDACTED]';
 
+/**
+ * The one shape every process writes, so one query finds a request, an account, an integration or a sync in
+ * the API's lines and the worker's alike: `level` as a word, `time` as an ISO instant, `pid`, `hostname`,
+ * `msg`, and the ids under these names.
+ */
+export const logFields = {
+  requestId: 'requestId',
+  accountId: 'accountId',
+  integrationId: 'integrationId',
+  syncId: 'syncId',
+} as const;
+
 /** JSON keys whose values are secret wherever they appear. Matched whole and case-insensitively. */
 const secretKeys = [
   'authorization',

@@ -1,7 +1,8 @@
 // The worker's log: the Temporal Runtime logger (SDK, workflow and activity logs, and Core's own logs
 // forwarded) written as JSON lines, each scrubbed of anything that looks like a secret.
+import { hostname } from 'node:os';
 import { DefaultLogger, type LogEntry, type Logger, type LogLevel } from '@temporalio/worker';
-import { loggableError, scrubSecrets } from '../config/logging';
+import { loggableError, logFields, scrubSecrets } from '../config/logging';
 import type { Env } from '../config/env';
 
 const levels: Record<Env['LOG_LEVEL'], LogLevel | null> = {
@@ -15,6 +16,7 @@ const levels: Record<Env['LOG_LEVEL'], LogLevel | null> = {
 };
 
 const syncWorkflowId = /^halo-sync-([0-9a-f-]{36})$/;
+const host = hostname();
 
 /** Errors, bigints and buffers as JSON can hold them. */
 function jsonValue(_key: string, value: unknown): unknown {
@@ -29,11 +31,14 @@ export function formatLogLine(entry: LogEntry): string {
   const meta: Record<string, unknown> = { ...entry.meta };
   const workflowId = typeof meta['workflowId'] === 'string' ? meta['workflowId'] : undefined;
   const integrationId = workflowId ? syncWorkflowId.exec(workflowId)?.[1] : undefined;
+  // The shape config/logging.ts describes, field for field as the API writes it.
   const line = {
     level: entry.level.toLowerCase(),
     time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+    pid: process.pid,
+    hostname: host,
     msg: entry.message,
-    ...(integrationId ? { integrationId } : {}),
+    ...(integrationId ? { [logFields.integrationId]: integrationId } : {}),
     ...meta,
   };
   let text: string;

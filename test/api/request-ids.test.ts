@@ -60,12 +60,12 @@ describe('request ids', { timeout: 60_000 }, () => {
       const id = String(response.headers['x-request-id']);
       assert.match(id, uuid);
       ids.add(id);
-      const completed = lines.find((l) => l['reqId'] === id && l['msg'] === 'request completed');
+      const completed = lines.find((l) => l['requestId'] === id && l['msg'] === 'request completed');
       assert.ok(completed, JSON.stringify(lines));
       assert.equal(completed['clientRequestId'], 'chosen-by-caller');
     }
     assert.equal(ids.size, 2, 'two requests with the same client id got the same id');
-    assert.ok(!lines.some((l) => l['reqId'] === 'chosen-by-caller'));
+    assert.ok(!lines.some((l) => l['requestId'] === 'chosen-by-caller'));
   });
 
   it("are in an error body too, and a caller's id is trimmed to printable text", async () => {
@@ -78,7 +78,7 @@ describe('request ids', { timeout: 60_000 }, () => {
     const body = JSON.parse(response.body) as { requestId: string };
     assert.match(body.requestId, uuid);
     assert.equal(body.requestId, response.headers['x-request-id']);
-    const completed = lines.find((l) => l['reqId'] === body.requestId && l['msg'] === 'request completed');
+    const completed = lines.find((l) => l['requestId'] === body.requestId && l['msg'] === 'request completed');
     assert.equal(String(completed?.['clientRequestId']).length, 128);
     assert.match(String(completed?.['clientRequestId']), /^abcx+$/);
   });

@@ -74,7 +74,7 @@ describe('the API process', { timeout: 90_000 }, () => {
       5000,
     );
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
-    const completed = lines.find((l) => l['reqId'] === requestId && l['msg'] === 'request completed');
+    const completed = lines.find((l) => l['requestId'] === requestId && l['msg'] === 'request completed');
     assert.ok(completed, logs.join('\n'));
     assert.equal(completed['integrationId'], integrationId);
     assert.match(String(completed['accountId']), /^[0-9a-f-]{36}$/);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import Fastify from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import { apiLoggerOptions } from '../../api/logging';
 import { scrubSecrets } from '../../config/logging';
 import { createWorkerLogger, formatLogLine } from '../../worker/logging';
@@ -111,5 +111,35 @@ describe('secrets in logs', () => {
     const silent: string[] = [];
     createWorkerLogger('silent', (line) => silent.push(line)).error('nothing');
     assert.deepEqual(silent, []);
+  });
+});
+
+describe('one log format', () => {
+  it('the API and the worker write lines of the same shape: level word, ISO time, pid, hostname, msg', async () => {
+    const apiLines: string[] = [];
+    const app = Fastify({
+      logger: { ...(apiLoggerOptions('info') as object), stream: { write: (l: string) => apiLines.push(l) } },
+      logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    });
+    app.get('/x', async () => ({}));
+    await app.inject({ method: 'GET', url: '/x' });
+    await app.close();
+    const api = JSON.parse(apiLines[0]!) as Record<string, unknown>;
+    const worker = JSON.parse(
+      formatLogLine({
+        level: 'INFO',
+        message: 'hello',
+        timestampNanos: 1_764_000_000_000_000_000n,
+        meta: {},
+      }),
+    ) as Record<string, unknown>;
+    for (const line of [api, worker]) {
+      assert.match(String(line['level']), /^(trace|debug|info|warn|error|fatal)$/);
+      assert.match(String(line['time']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.equal(typeof line['pid'], 'number');
+      assert.equal(typeof line['hostname'], 'string');
+      assert.equal(typeof line['msg'], 'string');
+    }
+    assert.match(String(api['requestId']), /.+/);
   });
 });
