@@ -25,6 +25,9 @@ import {
   type HardwareAsset,
   type SoftwareAsset,
 } from './schema/index';
+import { hardwareSearchKeys } from './schema/hardware-assets';
+import { searchSeparator, searchTextOf } from './schema/search-text';
+import { softwareSearchKeys } from './schema/software-assets';
 
 export const recordTableOf = {
   customers,
@@ -90,29 +93,26 @@ const fieldsOf: { [K in HaloKind]: FieldList<K> } = {
   },
 };
 
-/** Text columns that `q` searches. */
+/** Text columns that `q` searches; the asset tables' lists are also their trigram indexes' (db/schema). */
 const searchColumnsOf: { [K in HaloKind]: PgColumn[] } = {
   customers: [customers.name, customers.toplevelName],
-  hardware: [
-    hardwareAssets.inventoryNumber,
-    hardwareAssets.keyField,
-    hardwareAssets.keyField2,
-    hardwareAssets.keyField3,
-    hardwareAssets.customerName,
-    hardwareAssets.siteName,
-    hardwareAssets.assetTypeName,
-    hardwareAssets.statusName,
-    hardwareAssets.username,
-  ],
-  software: [
-    softwareAssets.name,
-    softwareAssets.type,
-    softwareAssets.manufacturer,
-    softwareAssets.vendor,
-    softwareAssets.productSku,
-    softwareAssets.status,
-  ],
+  hardware: hardwareSearchKeys.map((k) => hardwareAssets[k]),
+  software: softwareSearchKeys.map((k) => softwareAssets[k]),
 };
+
+/**
+ * `q` as a condition. On the asset tables a query of three characters or more is matched against the indexed
+ * search text (one trigram index lookup). Shorter ones have no trigram to look up: they are matched column by
+ * column, which the planner answers by walking the list in order until a page of matches is found, fast
+ * when the text is common (as one or two characters usually are), a scan of the integration's rows when not.
+ */
+function searchCondition(kind: HaloKind, q: string): SQL | undefined {
+  const pattern = `%${escapeLike(q)}%`;
+  if (kind !== 'customers' && q.length >= 3 && !q.includes(searchSeparator)) {
+    return sql`${searchTextOf(searchColumnsOf[kind])} ilike ${pattern}`;
+  }
+  return or(...searchColumnsOf[kind].map((column) => ilike(column, pattern)));
+}
 
 interface Field {
   key: string;
@@ -273,10 +273,7 @@ export async function listRecords<K extends HaloKind>(
       ),
     );
   }
-  if (opts.q !== undefined && opts.q !== '') {
-    const pattern = `%${escapeLike(opts.q)}%`;
-    where.push(or(...searchColumnsOf[kind].map((column) => ilike(column, pattern))));
-  }
+  if (opts.q !== undefined && opts.q !== '') where.push(searchCondition(kind, opts.q));
   if (opts.afterHaloId !== undefined) where.push(gt(table.haloId, opts.afterHaloId));
 
   // The three tables differ only in their typed columns; the query is the same shape for each.

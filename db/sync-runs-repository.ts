@@ -98,10 +98,11 @@ export async function listSyncRuns(
   db: Executor,
   opts: { accountId: string; integrationId: string; limit: number; before?: { startedAt: Date; id: string } },
 ): Promise<SyncRun[]> {
-  // Compared at millisecond precision, the precision a cursor built from a JS Date carries.
-  const startedMs = sql`date_trunc('milliseconds', ${syncRuns.startedAt})`;
+  // Compared at millisecond precision, the precision a cursor built from a JS Date carries; in UTC, so the
+  // expression is the one sync_runs_history_idx holds and a page is an index seek.
+  const startedMs = sql`date_trunc('milliseconds', ${syncRuns.startedAt} at time zone 'UTC')`;
   const before = opts.before
-    ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)`
+    ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz at time zone 'UTC', ${opts.before.id}::uuid)`
     : undefined;
   return db
     .select()
