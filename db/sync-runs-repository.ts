@@ -6,6 +6,7 @@ import { isUuid } from './ids';
 import {
   customers,
   hardwareAssets,
+  integrations,
   softwareAssets,
   syncPages,
   syncRuns,
@@ -104,12 +105,14 @@ export async function listSyncRuns(
   const before = opts.before
     ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz at time zone 'UTC', ${opts.before.id}::uuid)`
     : undefined;
+  // The account is checked once, on the integration: as a filter on each run the planner would take it for
+  // a selective one and sort the whole history instead of reading the index in order.
+  const owned = sql`exists (select 1 from ${integrations} where ${integrations.id} = ${opts.integrationId}
+    and ${integrations.accountId} = ${opts.accountId})`;
   return db
     .select()
     .from(syncRuns)
-    .where(
-      and(eq(syncRuns.integrationId, opts.integrationId), eq(syncRuns.accountId, opts.accountId), before),
-    )
+    .where(and(eq(syncRuns.integrationId, opts.integrationId), owned, before))
     .orderBy(desc(startedMs), desc(syncRuns.id))
     .limit(opts.limit);
 }

@@ -53,3 +53,9 @@ SELECT r.kind, r.status, c.metric, sum(c.value)
 FROM sync_runs AS r CROSS JOIN LATERAL sync_run_contribution(r) AS c
 WHERE r.status <> 'running'
 GROUP BY r.kind, r.status, c.metric;
+--> statement-breakpoint
+-- The planner judges how many rows a search matches from the statistics ANALYZE gathers on each indexed
+-- expression; a large table already holding rows would otherwise wait for autovacuum to gather them.
+ANALYZE hardware_assets;
+--> statement-breakpoint
+ANALYZE software_assets;

@@ -54,7 +54,7 @@ export const syncRuns = pgTable(
     index('sync_runs_history_idx').on(
       t.integrationId,
       sql`date_trunc('milliseconds', ${t.startedAt} at time zone 'UTC') desc`,
-      t.id.desc(),
+      t.id.desc().nullsFirst(),
     ),
     // Invariant 4 held by the database too: two concurrent Saves cannot both record a running sync.
     uniqueIndex('sync_runs_one_running_idx')
