@@ -76,8 +76,10 @@ void describe('read plans at scale', { timeout: 300_000 }, () => {
   }
 
   const sample = async () => {
-    const [row] = await t.sql<{ key_field: string; key_field2: string; inventory_number: string }[]>`
-      select key_field, key_field2, inventory_number from hardware_assets
+    const [row] = await t.sql<
+      { key_field: string; key_field2: string; inventory_number: string; username: string }[]
+    >`
+      select key_field, key_field2, inventory_number, username from hardware_assets
       where integration_id = ${seed.integrationId} and inventory_number <> '' and halo_id > 30000 limit 1`;
     return row!;
   };
@@ -89,9 +91,9 @@ void describe('read plans at scale', { timeout: 300_000 }, () => {
       ...opts,
     });
 
-  void it('searches hostname, serial and inventory number through the trigram index', async () => {
+  void it('searches hostname, serial, inventory number and user through the trigram index', async () => {
     const row = await sample();
-    for (const q of [row.key_field, row.key_field2.slice(2, 8), row.inventory_number]) {
+    for (const q of [row.key_field, row.key_field2.slice(2, 8), row.inventory_number, row.username]) {
       await assertUses(list({ q }), 'hardware_assets_search_idx');
     }
     await assertUses(
