@@ -74,4 +74,23 @@ void describe('search', () => {
     assert.deepEqual(await hardwareIds('7q'), [1]);
     assert.deepEqual(await softwareIds('x8'), [2]);
   });
+
+  void it('pages a text that thousands of rows share in halo id order, as a rare one', async () => {
+    // More matches than the trigram index is asked for: the list is walked in order instead.
+    const many = Array.from({ length: 5_100 }, (_, i) => hardware(1_000 + i, { keyField: `Common-${i}` }));
+    await upsertRecords(t.db, 'hardware', integrationId, many, { seenBySyncId: null });
+    const page = async (q: string, afterHaloId?: number) =>
+      (
+        await listRecords(t.db, 'hardware', {
+          integrationId,
+          q,
+          limit: 3,
+          ...(afterHaloId === undefined ? {} : { afterHaloId }),
+        })
+      ).map((r) => r.haloId);
+    assert.deepEqual(await page('common'), [1_000, 1_001, 1_002]);
+    assert.deepEqual(await page('COMMON-', 5_000), [5_001, 5_002, 5_003]);
+    assert.deepEqual(await page('common-5099'), [6_099]);
+    assert.deepEqual(await page('common-5099', 6_099), []);
+  });
 });
