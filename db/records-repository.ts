@@ -360,6 +360,9 @@ export interface AssetCounts {
   software: number;
 }
 
+// A type alias rather than an interface so that it satisfies execute()'s row constraint.
+type CustomerCounts = { customer: number; hardware: number; software: number };
+
 /** Live hardware and software rows per customer, for the customers list; customers without any get zeros. */
 export async function countAssetsPerCustomer(
   db: Executor,
@@ -368,24 +371,15 @@ export async function countAssetsPerCustomer(
 ): Promise<Map<number, AssetCounts>> {
   const counts = new Map(customerHaloIds.map((id) => [id, { hardware: 0, software: 0 }]));
   if (customerHaloIds.length === 0) return counts;
-  for (const kind of ['hardware', 'software'] as const) {
-    // Both asset tables have the same customer column; one query shape serves both.
-    const table = recordTableOf[kind] as typeof hardwareAssets;
-    const rows = await db
-      .select({ customer: table.customerHaloId, n: count() })
-      .from(table)
-      .where(
-        and(
-          eq(table.integrationId, integrationId),
-          isNull(table.deletedAt),
-          inArray(table.customerHaloId, [...customerHaloIds]),
-        ),
-      )
-      .groupBy(table.customerHaloId);
-    for (const row of rows) {
-      const entry = row.customer === null ? undefined : counts.get(row.customer);
-      if (entry) entry[kind] = row.n;
-    }
-  }
+  // One count per customer, each an index-only scan of the live-customer index: about twice as fast as one
+  // grouped count over all of them, which hashes every row it counts.
+  const countOf = (table: typeof hardwareAssets | typeof softwareAssets) => sql`(
+    select count(*) from ${table}
+    where ${table.integrationId} = ${integrationId} and ${table.customerHaloId} = c.id
+      and ${table.deletedAt} is null)::int`;
+  const rows = await db.execute<CustomerCounts>(sql`
+    select c.id as customer, ${countOf(hardwareAssets)} as hardware, ${countOf(softwareAssets)} as software
+    from unnest(${`{${customerHaloIds.join(',')}}`}::int[]) as c(id)`);
+  for (const row of rows) counts.set(row.customer, { hardware: row.hardware, software: row.software });
   return counts;
 }
