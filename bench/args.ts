@@ -52,6 +52,14 @@ function count(name: string, value: string | undefined, fallback: number, max: n
   return n;
 }
 
+/** A database the read phase may drop and seed: only one named as the benchmark's own are. */
+function benchDatabaseName(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^halo_sync_bench_[a-z0-9_]+$/.test(value))
+    throw new Error('--read-database must be named halo_sync_bench_<letters, digits, _>: it may be dropped');
+  return value;
+}
+
 function share(value: string): number {
   const n = Number(value);
   if (!(n > 0 && n <= 1)) throw new Error('--budget-share must be a share between 0 and 1');
@@ -135,7 +143,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       only: values['read-api-only'],
       assets: count('read-assets', values['read-assets'], assets, 5_000_000),
       iterations: Math.max(1, count('read-iterations', values['read-iterations'], 200, 100_000)),
-      database: values['read-database'] ?? null,
+      database: benchDatabaseName(values['read-database']),
     },
   };
 }
