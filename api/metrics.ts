@@ -1,5 +1,5 @@
 // The API's Prometheus metrics. Sync outcomes are written to PostgreSQL by whichever worker ran them, so
-// they are counted from sync_runs at scrape time: right however many workers there are, and the same from
+// they are read from the database at scrape time: right however many workers there are, and the same from
 // every API replica (aggregate replicas with max, not sum). HTTP traffic is this process's own.
 import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
@@ -33,24 +33,35 @@ interface Snapshot {
   integrations: number;
 }
 
+// Ended runs are read from sync_run_totals, which triggers keep (its migration), so a scrape costs the same
+// however long the history; running runs are few and found through the one-running-per-integration index.
 async function readSnapshot(db: Database): Promise<Snapshot> {
-  const elapsed = sql`extract(epoch from finished_at - started_at)`;
+  const total = (metric: string) => sql`coalesce(sum(value) filter (where metric = ${metric}), 0)`;
   const buckets = sql.join(
-    durationBuckets.map(
-      (b, i) => sql`count(*) filter (where ${elapsed} <= ${b})::int as ${sql.raw(`le${i}`)}`,
-    ),
+    durationBuckets.map((b, i) => sql`${total(`le:${b}`)}::int as ${sql.raw(`le${i}`)}`),
+    sql`, `,
+  );
+  const zeros = sql.join(
+    durationBuckets.map((_, i) => sql`0 as ${sql.raw(`le${i}`)}`),
     sql`, `,
   );
   const runs = await db.execute(sql`
-    select kind, status, count(*)::int as runs,
-      coalesce(sum(${elapsed}) filter (where finished_at is not null), 0)::float8 as seconds, ${buckets}
-    from sync_runs group by kind, status`);
+    select kind, status, ${total('runs')}::int as runs, ${total('seconds')}::float8 as seconds, ${buckets}
+    from sync_run_totals group by kind, status
+    union all
+    select kind, status, count(*)::int, 0::float8, ${zeros}
+    from sync_runs where status = 'running' group by kind, status`);
   const records = await db.execute(sql`
-    select k.kind, o.outcome, coalesce(sum((r.counts -> k.kind ->> o.outcome)::bigint), 0)::float8 as total
-    from sync_runs r
-    cross join (values ('assets'), ('software'), ('customers')) as k(kind)
-    cross join (values ('created'), ('updated'), ('unchanged'), ('deleted')) as o(outcome)
-    group by k.kind, o.outcome`);
+    select kind, outcome, sum(total)::float8 as total from (
+      select split_part(metric, '.', 1) as kind, split_part(metric, '.', 2) as outcome, value as total
+      from sync_run_totals where metric like '%.%'
+      union all
+      select k.kind, o.outcome, coalesce((r.counts -> k.kind ->> o.outcome)::float8, 0)
+      from sync_runs r
+      cross join (values ('assets'), ('software'), ('customers')) as k(kind)
+      cross join (values ('created'), ('updated'), ('unchanged'), ('deleted')) as o(outcome)
+      where r.status = 'running'
+    ) as t group by kind, outcome`);
   const [totals] = await db.execute(sql`
     select (select coalesce(sum(rate_limited_total), 0)::float8 from halo_request_budgets) as rate_limited,
       (select count(*)::int from integrations) as integrations`);

@@ -33,13 +33,16 @@ export interface BenchArgs {
   workerEntry: string;
   /** The stand-in's page size cap (Halo's is 100); raising it is a what-if for fewer, larger activities. */
   pageCap: number;
+  /** The read phase (bench/read-api.ts): assets seeded, requests per call, a database kept between runs. */
+  readApi: { run: boolean; only: boolean; assets: number; iterations: number; database: string | null };
 }
 
 export const usage = `npm run bench -- [--assets N] [--licences N] [--customers N] [--seed N]
   [--timeout-minutes N] [--no-direct] [--no-incremental] [--no-rate-limit]
   [--rate-limit REQUESTS/SECONDS] [--rate-limit-assets N] [--budget-share 0.9] [--no-honour-last-update]
   [--cpu-prof] [--keep-databases] [--label TEXT] [--worker-env NAME=VALUE]... [--page-cap N]
-  [--worker-entry FILE] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]`;
+  [--worker-entry FILE] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]
+  [--no-read-api | --read-api-only] [--read-assets N] [--read-iterations N] [--read-database NAME]`;
 
 function count(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -47,6 +50,14 @@ function count(name: string, value: string | undefined, fallback: number, max: n
   if (!Number.isInteger(n) || n < 0 || n > max)
     throw new Error(`--${name} must be a whole number up to ${max}`);
   return n;
+}
+
+/** A database the read phase may drop and seed: only one named as the benchmark's own are. */
+function benchDatabaseName(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/^halo_sync_bench_[a-z0-9_]+$/.test(value))
+    throw new Error('--read-database must be named halo_sync_bench_<letters, digits, _>: it may be dropped');
+  return value;
 }
 
 function share(value: string): number {
@@ -79,6 +90,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'worker-entry': { type: 'string', default: 'worker/main.ts' },
       'bundle-in-worker': { type: 'boolean', default: false },
       'direct-pages-per-transaction': { type: 'string', default: '1' },
+      'no-read-api': { type: 'boolean', default: false },
+      'read-api-only': { type: 'boolean', default: false },
+      'read-assets': { type: 'string' },
+      'read-iterations': { type: 'string' },
+      'read-database': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -122,5 +138,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         ? 'activity'
         : Math.max(1, count('direct-pages-per-transaction', values['direct-pages-per-transaction'], 1, 50)),
     pageCap: count('page-cap', values['page-cap'], 100, 10_000),
+    readApi: {
+      run: !values['no-read-api'],
+      only: values['read-api-only'],
+      assets: count('read-assets', values['read-assets'], assets, 5_000_000),
+      iterations: Math.max(1, count('read-iterations', values['read-iterations'], 200, 100_000)),
+      database: benchDatabaseName(values['read-database']),
+    },
   };
 }

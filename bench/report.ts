@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { CpuFigures } from './proc-stats';
+import type { ReadApiResult } from './read-api';
 
 export type NotMeasured = { measured: false; reason: string };
 
@@ -75,6 +76,7 @@ export interface BenchResult {
   rateLimit: RateLimitFigures | NotMeasured;
   targets: Target[];
   notes: string[];
+  readApi?: ReadApiResult;
 }
 
 export interface Target {

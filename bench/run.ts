@@ -13,6 +13,7 @@ import { createBenchDatabase, dropAllBenchDatabases, seedIntegration } from './d
 import { measureDirect, measureFull, measureIncremental, prebuiltBundleEnv, startWorker } from './phases';
 import type { BenchContext } from './phases';
 import { measureRateLimited } from './rate-limited';
+import { printReadReport, readApiPhase, writeReadReport } from './read-api';
 import { startTemporal, stopAllChildren } from './processes';
 import { machine, printReport, targetsOf, writeReport, type BenchResult, type NotMeasured } from './report';
 import { startStandinProcess } from './standin';
@@ -138,6 +139,7 @@ async function run(): Promise<BenchResult> {
     log('4. rate-limited full sync…');
     rateLimit = await measureRateLimited(ctx);
   }
+  const readApi = await readApiPhase(args.readApi, log);
 
   const partial: Omit<BenchResult, 'targets'> = {
     date,
@@ -162,13 +164,31 @@ async function run(): Promise<BenchResult> {
     incremental,
     rateLimit,
     notes: ctx.notes,
+    readApi,
   };
   return { ...partial, targets: targetsOf(partial) };
+}
+
+// The read phase needs none of the processes above: --read-api-only runs it alone.
+if (args.readApi.only) {
+  const readApi = await readApiPhase({ ...args.readApi, run: true }, log).catch((error: unknown) => {
+    console.error('[bench] failed:', error);
+    process.exitCode = 1;
+    return null;
+  });
+  if (readApi) {
+    printReadReport(readApi);
+    console.log(`\nfigures written to ${writeReadReport(readApi, benchDir, date)}`);
+  }
+  clearTimeout(deadline);
+  await cleanUp();
+  process.exit();
 }
 
 try {
   const result = await run();
   printReport(result);
+  if (result.readApi) printReadReport(result.readApi);
   console.log(`\nfigures written to ${writeReport(result, benchDir)}`);
 } catch (error) {
   console.error('[bench] failed:', error);

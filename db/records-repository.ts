@@ -25,6 +25,9 @@ import {
   type HardwareAsset,
   type SoftwareAsset,
 } from './schema/index';
+import { hardwareSearchKeys } from './schema/hardware-assets';
+import { searchSeparator, searchTextOf } from './schema/search-text';
+import { softwareSearchKeys } from './schema/software-assets';
 
 export const recordTableOf = {
   customers,
@@ -91,29 +94,29 @@ const fieldsOf: { [K in HaloKind]: FieldList<K> } = {
   },
 };
 
-/** Text columns that `q` searches. */
+/** Text columns that `q` searches; the asset tables' lists are also their trigram indexes' (db/schema). */
 const searchColumnsOf: { [K in HaloKind]: PgColumn[] } = {
   customers: [customers.name, customers.toplevelName],
-  hardware: [
-    hardwareAssets.inventoryNumber,
-    hardwareAssets.keyField,
-    hardwareAssets.keyField2,
-    hardwareAssets.keyField3,
-    hardwareAssets.customerName,
-    hardwareAssets.siteName,
-    hardwareAssets.assetTypeName,
-    hardwareAssets.statusName,
-    hardwareAssets.username,
-  ],
-  software: [
-    softwareAssets.name,
-    softwareAssets.type,
-    softwareAssets.manufacturer,
-    softwareAssets.vendor,
-    softwareAssets.productSku,
-    softwareAssets.status,
-  ],
+  hardware: hardwareSearchKeys.map((k) => hardwareAssets[k]),
+  software: softwareSearchKeys.map((k) => softwareAssets[k]),
 };
+
+/**
+ * On the asset tables a `q` of three characters or more can be looked up in the trigram index of the joined
+ * search text. Shorter ones have no trigram to look up.
+ */
+const usesSearchIndex = (kind: HaloKind, q: string | undefined): q is string =>
+  kind !== 'customers' && q !== undefined && q.length >= 3 && !q.includes(searchSeparator);
+
+/** `q` as a condition: on the indexed search text, or column by column, which no index serves. */
+function searchCondition(kind: HaloKind, q: string, indexed: boolean): SQL | undefined {
+  const pattern = `%${escapeLike(q)}%`;
+  if (indexed) return sql`${searchTextOf(searchColumnsOf[kind])} ilike ${pattern}`;
+  return or(...searchColumnsOf[kind].map((column) => ilike(column, pattern)));
+}
+
+/** A search matching fewer rows than this is answered from the trigram index (see listRecords). */
+const indexedSearchCap = 5_000;
 
 interface Field {
   key: string;
@@ -253,12 +256,54 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Rows in halo_id order, for keyset paging. */
+/**
+ * Rows in halo_id order, for keyset paging.
+ *
+ * A search is fast one of two ways, and which depends on how many rows match, which the planner can only
+ * guess (and at a million rows guessed a user's 500 assets as 10,000, walking the list for half a second).
+ * So it is asked, not guessed: up to indexedSearchCap matches are taken from the trigram index, unordered; if
+ * that is all of them, the page is the first of those. If not, matches are common, and walking the list in
+ * order finds a page of them within a few thousand rows; the column-by-column condition, which no index
+ * serves, keeps the planner on that walk. One and two characters always take the walk.
+ */
 export async function listRecords<K extends HaloKind>(
   db: Executor,
   kind: K,
   opts: ListRecordsOptions,
 ): Promise<RowOfKind[K][]> {
+  const table = recordTableOf[kind];
+  const filters = recordFilters(kind, opts);
+  // The three tables differ only in their typed columns; the queries are the same shape for each.
+  const t = table as typeof hardwareAssets;
+  if (usesSearchIndex(kind, opts.q)) {
+    const indexed = and(...filters, searchCondition(kind, opts.q, true));
+    const matches = await db.select({ haloId: t.haloId }).from(t).where(indexed).limit(indexedSearchCap);
+    if (matches.length < indexedSearchCap) {
+      const page = matches
+        .map((m) => m.haloId)
+        .sort((a, b) => a - b)
+        .slice(0, opts.limit);
+      if (page.length === 0) return [];
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(indexed, inArray(t.haloId, page)))
+        .orderBy(asc(t.haloId));
+      return rows as unknown as RowOfKind[K][];
+    }
+  }
+  const q = opts.q === undefined || opts.q === '' ? undefined : searchCondition(kind, opts.q, false);
+  const rows = await db
+    .select()
+    .from(t)
+    .where(and(...filters, q))
+    .orderBy(asc(table.haloId))
+    .limit(opts.limit);
+  return rows as unknown as RowOfKind[K][];
+}
+
+/** Every condition of a listing but `q`. */
+function recordFilters(kind: HaloKind, opts: ListRecordsOptions): (SQL | undefined)[] {
   const table = recordTableOf[kind];
   const where: (SQL | undefined)[] = [eq(table.integrationId, opts.integrationId)];
   if (opts.accountId !== undefined) {
@@ -279,20 +324,8 @@ export async function listRecords<K extends HaloKind>(
   if (opts.parentId !== undefined && table === hardwareAssets) {
     where.push(eq(hardwareAssets.parentId, opts.parentId));
   }
-  if (opts.q !== undefined && opts.q !== '') {
-    const pattern = `%${escapeLike(opts.q)}%`;
-    where.push(or(...searchColumnsOf[kind].map((column) => ilike(column, pattern))));
-  }
   if (opts.afterHaloId !== undefined) where.push(gt(table.haloId, opts.afterHaloId));
-
-  // The three tables differ only in their typed columns; the query is the same shape for each.
-  const rows = await db
-    .select()
-    .from(table as typeof hardwareAssets)
-    .where(and(...where))
-    .orderBy(asc(table.haloId))
-    .limit(opts.limit);
-  return rows as unknown as RowOfKind[K][];
+  return where;
 }
 
 /** Rows of a kind for an integration; soft-deleted rows only when asked. */
@@ -333,6 +366,9 @@ export interface AssetCounts {
   software: number;
 }
 
+// A type alias rather than an interface so that it satisfies execute()'s row constraint.
+type CustomerCounts = { customer: number; hardware: number; software: number };
+
 /** Live hardware and software rows per customer, for the customers list; customers without any get zeros. */
 export async function countAssetsPerCustomer(
   db: Executor,
@@ -341,24 +377,15 @@ export async function countAssetsPerCustomer(
 ): Promise<Map<number, AssetCounts>> {
   const counts = new Map(customerHaloIds.map((id) => [id, { hardware: 0, software: 0 }]));
   if (customerHaloIds.length === 0) return counts;
-  for (const kind of ['hardware', 'software'] as const) {
-    // Both asset tables have the same customer column; one query shape serves both.
-    const table = recordTableOf[kind] as typeof hardwareAssets;
-    const rows = await db
-      .select({ customer: table.customerHaloId, n: count() })
-      .from(table)
-      .where(
-        and(
-          eq(table.integrationId, integrationId),
-          isNull(table.deletedAt),
-          inArray(table.customerHaloId, [...customerHaloIds]),
-        ),
-      )
-      .groupBy(table.customerHaloId);
-    for (const row of rows) {
-      const entry = row.customer === null ? undefined : counts.get(row.customer);
-      if (entry) entry[kind] = row.n;
-    }
-  }
+  // One count per customer, each an index-only scan of the live-customer index: about twice as fast as one
+  // grouped count over all of them, which hashes every row it counts.
+  const countOf = (table: typeof hardwareAssets | typeof softwareAssets) => sql`(
+    select count(*) from ${table}
+    where ${table.integrationId} = ${integrationId} and ${table.customerHaloId} = c.id
+      and ${table.deletedAt} is null)::int`;
+  const rows = await db.execute<CustomerCounts>(sql`
+    select c.id as customer, ${countOf(hardwareAssets)} as hardware, ${countOf(softwareAssets)} as software
+    from unnest(${`{${customerHaloIds.join(',')}}`}::int[]) as c(id)`);
+  for (const row of rows) counts.set(row.customer, { hardware: row.hardware, software: row.software });
   return counts;
 }

@@ -6,6 +6,7 @@ import { isUuid } from './ids';
 import {
   customers,
   hardwareAssets,
+  integrations,
   softwareAssets,
   syncPages,
   syncRuns,
@@ -98,17 +99,20 @@ export async function listSyncRuns(
   db: Executor,
   opts: { accountId: string; integrationId: string; limit: number; before?: { startedAt: Date; id: string } },
 ): Promise<SyncRun[]> {
-  // Compared at millisecond precision, the precision a cursor built from a JS Date carries.
-  const startedMs = sql`date_trunc('milliseconds', ${syncRuns.startedAt})`;
+  // Compared at millisecond precision, the precision a cursor built from a JS Date carries; in UTC, so the
+  // expression is the one sync_runs_history_idx holds and a page is an index seek.
+  const startedMs = sql`date_trunc('milliseconds', ${syncRuns.startedAt} at time zone 'UTC')`;
   const before = opts.before
-    ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz, ${opts.before.id}::uuid)`
+    ? sql`(${startedMs}, ${syncRuns.id}) < (${opts.before.startedAt.toISOString()}::timestamptz at time zone 'UTC', ${opts.before.id}::uuid)`
     : undefined;
+  // The account is checked once, on the integration: as a filter on each run the planner would take it for
+  // a selective one and sort the whole history instead of reading the index in order.
+  const owned = sql`exists (select 1 from ${integrations} where ${integrations.id} = ${opts.integrationId}
+    and ${integrations.accountId} = ${opts.accountId})`;
   return db
     .select()
     .from(syncRuns)
-    .where(
-      and(eq(syncRuns.integrationId, opts.integrationId), eq(syncRuns.accountId, opts.accountId), before),
-    )
+    .where(and(eq(syncRuns.integrationId, opts.integrationId), owned, before))
     .orderBy(desc(startedMs), desc(syncRuns.id))
     .limit(opts.limit);
 }

@@ -2,6 +2,20 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns';
 import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
+import { searchTextOf } from './search-text';
+
+/** The columns `q` searches (hostname, serial and model are Halo's key fields 1 to 3). */
+export const hardwareSearchKeys = [
+  'inventoryNumber',
+  'keyField',
+  'keyField2',
+  'keyField3',
+  'customerName',
+  'siteName',
+  'assetTypeName',
+  'statusName',
+  'username',
+] as const;
 
 export const hardwareAssets = pgTable(
   'hardware_assets',
@@ -35,5 +49,13 @@ export const hardwareAssets = pgTable(
     index('hardware_assets_parent_idx')
       .on(t.integrationId, t.parentId, t.haloId)
       .where(sql`${t.parentId} is not null`),
+    // Read performance (README): per-customer counts read this index alone; `q` is a trigram search.
+    index('hardware_assets_live_customer_idx')
+      .on(t.integrationId, t.customerHaloId)
+      .where(sql`deleted_at is null`),
+    index('hardware_assets_search_idx').using(
+      'gin',
+      sql`${searchTextOf(hardwareSearchKeys.map((k) => t[k]))} gin_trgm_ops`,
+    ),
   ],
 );

@@ -5,6 +5,7 @@ import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
+import { syncRunTotals } from './sync-run-totals';
 import { syncRuns } from './sync-runs';
 
 export {
@@ -15,6 +16,7 @@ export {
   integrations,
   softwareAssets,
   syncPages,
+  syncRunTotals,
   syncRuns,
 };
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';

@@ -31,7 +31,8 @@ export const integrations = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    index('integrations_account_id_idx').on(t.accountId),
+    // The account's list, in the order it is shown, without a sort.
+    index('integrations_account_created_idx').on(t.accountId, t.createdAt, t.id),
     check('integrations_budget_requests_check', sql`${t.budgetRequests} > 0`),
     check('integrations_budget_window_seconds_check', sql`${t.budgetWindowSeconds} > 0`),
   ],

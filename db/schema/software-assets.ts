@@ -1,6 +1,11 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns';
 import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
+import { searchTextOf } from './search-text';
+
+/** The columns `q` searches. */
+export const softwareSearchKeys = ['name', 'type', 'manufacturer', 'vendor', 'productSku', 'status'] as const;
 
 export const softwareAssets = pgTable(
   'software_assets',
@@ -24,5 +29,13 @@ export const softwareAssets = pgTable(
   (t) => [
     primaryKey({ columns: [t.integrationId, t.haloId] }),
     index('software_assets_customer_idx').on(t.integrationId, t.customerHaloId, t.haloId),
+    // Read performance (README): per-customer counts read this index alone; `q` is a trigram search.
+    index('software_assets_live_customer_idx')
+      .on(t.integrationId, t.customerHaloId)
+      .where(sql`deleted_at is null`),
+    index('software_assets_search_idx').using(
+      'gin',
+      sql`${searchTextOf(softwareSearchKeys.map((k) => t[k]))} gin_trgm_ops`,
+    ),
   ],
 );

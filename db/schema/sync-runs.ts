@@ -49,6 +49,13 @@ export const syncRuns = pgTable(
   },
   (t) => [
     index('sync_runs_integration_started_idx').on(t.integrationId, t.startedAt.desc()),
+    // The history's keyset order (db/sync-runs-repository.ts: historyOrder), so a page is a seek however
+    // long the history. At UTC, date_trunc is immutable and can be indexed.
+    index('sync_runs_history_idx').on(
+      t.integrationId,
+      sql`date_trunc('milliseconds', ${t.startedAt} at time zone 'UTC') desc`,
+      t.id.desc().nullsFirst(),
+    ),
     // Invariant 4 held by the database too: two concurrent Saves cannot both record a running sync.
     uniqueIndex('sync_runs_one_running_idx')
       .on(t.integrationId)

@@ -78,7 +78,9 @@ describe('request ids', { timeout: 60_000 }, () => {
     const body = JSON.parse(response.body) as { requestId: string };
     assert.match(body.requestId, uuid);
     assert.equal(body.requestId, response.headers['x-request-id']);
-    const completed = lines.find((l) => l['requestId'] === body.requestId && l['msg'] === 'request completed');
+    const completed = lines.find(
+      (l) => l['requestId'] === body.requestId && l['msg'] === 'request completed',
+    );
     assert.equal(String(completed?.['clientRequestId']).length, 128);
     assert.match(String(completed?.['clientRequestId']), /^abcx+$/);
   });

@@ -44,6 +44,7 @@ void describe('migrateDatabase', () => {
         'integrations',
         'software_assets',
         'sync_pages',
+        'sync_run_totals',
         'sync_runs',
       ],
     );
