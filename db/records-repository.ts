@@ -246,6 +246,8 @@ export interface ListRecordsOptions {
   limit: number;
   /** Keyset cursor: the last halo_id of the previous page. */
   afterHaloId?: number;
+  /** A further condition on the kind's table, e.g. the lifecycle filters (db/lifecycle-repository.ts). */
+  where?: SQL | undefined;
 }
 
 /** Escapes LIKE's wildcards (and its escape character, backslash by default) so they match literally. */
@@ -253,12 +255,8 @@ export function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Rows in halo_id order, for keyset paging. */
-export async function listRecords<K extends HaloKind>(
-  db: Executor,
-  kind: K,
-  opts: ListRecordsOptions,
-): Promise<RowOfKind[K][]> {
+/** The conditions of a listing, shared by the paged list and the CSV export (db/records-export.ts). */
+export function recordConditions(kind: HaloKind, opts: Omit<ListRecordsOptions, 'limit'>): SQL | undefined {
   const table = recordTableOf[kind];
   const where: (SQL | undefined)[] = [eq(table.integrationId, opts.integrationId)];
   if (opts.accountId !== undefined) {
@@ -284,12 +282,22 @@ export async function listRecords<K extends HaloKind>(
     where.push(or(...searchColumnsOf[kind].map((column) => ilike(column, pattern))));
   }
   if (opts.afterHaloId !== undefined) where.push(gt(table.haloId, opts.afterHaloId));
+  if (opts.where) where.push(opts.where);
+  return and(...where);
+}
 
+/** Rows in halo_id order, for keyset paging. */
+export async function listRecords<K extends HaloKind>(
+  db: Executor,
+  kind: K,
+  opts: ListRecordsOptions,
+): Promise<RowOfKind[K][]> {
+  const table = recordTableOf[kind];
   // The three tables differ only in their typed columns; the query is the same shape for each.
   const rows = await db
     .select()
     .from(table as typeof hardwareAssets)
-    .where(and(...where))
+    .where(recordConditions(kind, opts))
     .orderBy(asc(table.haloId))
     .limit(opts.limit);
   return rows as unknown as RowOfKind[K][];
