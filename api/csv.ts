@@ -6,7 +6,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 // OWASP's list: a cell starting with one of these may be evaluated by Excel, LibreOffice or Sheets.
 const formulaStart = /^[=+\-@\t\r]/;
 
-export function csvCell(value: unknown): string {
+export type CsvValue = string | number | boolean | bigint | null | undefined;
+
+export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   // Only text from the data is escaped; numbers this service writes are numbers.
@@ -14,10 +16,13 @@ export function csvCell(value: unknown): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvLine = (cells: readonly unknown[]) => `${cells.map(csvCell).join(',')}\r\n`;
+export const csvLine = (cells: readonly CsvValue[]) => `${cells.map(csvCell).join(',')}\r\n`;
 
 /** The header line first, then one chunk per batch; the consumer's pace sets how fast batches are read. */
-export function csvStream(header: readonly string[], batches: AsyncIterable<readonly unknown[][]>): Readable {
+export function csvStream(
+  header: readonly string[],
+  batches: AsyncIterable<readonly CsvValue[][]>,
+): Readable {
   return Readable.from(
     (async function* () {
       yield `\uFEFF${csvLine(header)}`;

@@ -1,6 +1,7 @@
 // Asset lists as rows of plain values for a CSV export, read through a server-side cursor so that a
 // million rows pass through in batches and the process holds one batch at a time.
 import { asc, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from './client';
 import { lifecycleColumns } from './lifecycle-repository';
 import type { Policy } from './lifecycle-policy';
@@ -10,7 +11,7 @@ import { hardwareAssets, softwareAssets } from './schema/index';
 
 type ExportOptions = Omit<ListRecordsOptions, 'limit' | 'afterHaloId'>;
 
-const day = (column: SQL | unknown) =>
+const day = (column: SQL | AnyPgColumn) =>
   sql<string | null>`to_char(${column} at time zone 'utc', 'YYYY-MM-DD')`;
 
 function hardwareColumns(policy: Policy, clock: LifecycleClock): [string, SQL][] {
@@ -64,7 +65,7 @@ function softwareColumns(): [string, SQL][] {
 export interface RowExport {
   header: string[];
   /** Batches of rows, each row its cells in header order; stop iterating to close the cursor. */
-  batches: AsyncIterable<unknown[][]>;
+  batches: AsyncIterable<(string | number | null)[][]>;
 }
 
 export function exportRecords(
@@ -93,7 +94,8 @@ export function exportRecords(
         .unsafe(query.sql, query.params as never[])
         .values()
         .cursor(batchSize);
-      for await (const rows of cursor) yield rows as unknown[][];
+      // Cells come back as text or int4 numbers: every column above is one or the other.
+      for await (const rows of cursor) yield rows;
     })(),
   };
 }

@@ -31,9 +31,7 @@ export const hardwareAssets = pgTable(
      * The replacement-policy category of the asset type name (db/lifecycle-policy.ts), stored so that
      * summaries over a million rows compare a short word instead of running patterns per row.
      */
-    lifecycleCategory: text('lifecycle_category')
-      .notNull()
-      .generatedAlwaysAs(categoryOfAssetTypeSql),
+    lifecycleCategory: text('lifecycle_category').notNull().generatedAlwaysAs(categoryOfAssetTypeSql),
     ...haloRecordTracking(),
   },
   (t) => [
