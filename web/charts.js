@@ -22,40 +22,42 @@ export function s(tag, attributes = {}, ...children) {
 const height = 180;
 const top = 22;
 const bottom = 40;
-const slot = 56;
 
 /**
  * bars: [{ label, value, href, tone, description }]. Bars scale to the largest value; a zero still gets
  * a sliver and its link, so every segment can be reached.
  */
-export function barChart({ title, bars, className = '' }) {
-  const width = Math.max(bars.length * slot, 200);
+export function barChart({ title, bars, wide = false }) {
+  // One drawing width per size, so the text comes out the same size in every chart of a size.
+  const width = wide ? 800 : 400;
+  const slot = width / bars.length;
+  const barWidth = Math.min(slot - 12, 64);
   const max = Math.max(1, ...bars.map((b) => b.value));
   const plot = height - top - bottom;
   const nodes = bars.map((bar, i) => {
     const barHeight = Math.max(2, Math.round((bar.value / max) * plot));
-    const x = i * slot + 8;
+    const x = i * slot + (slot - barWidth) / 2;
     const y = top + plot - barHeight;
     const name = `${bar.description ?? bar.label}: ${formatNumber(bar.value)}`;
     return s(
       'a',
       { href: bar.href, class: 'chart-bar', 'aria-label': name, 'data-value': bar.value },
       s('title', {}, name),
-      s('rect', { x, y, width: slot - 16, height: barHeight, rx: 3, class: `tone-${bar.tone ?? 'brand'}` }),
+      s('rect', { x, y, width: barWidth, height: barHeight, rx: 3, class: `tone-${bar.tone ?? 'brand'}` }),
       s(
         'text',
-        { x: x + (slot - 16) / 2, y: y - 6, class: 'chart-value', 'text-anchor': 'middle' },
+        { x: x + barWidth / 2, y: y - 6, class: 'chart-value', 'text-anchor': 'middle' },
         formatNumber(bar.value),
       ),
       s(
         'text',
-        { x: x + (slot - 16) / 2, y: height - bottom + 16, class: 'chart-label', 'text-anchor': 'middle' },
+        { x: x + barWidth / 2, y: height - bottom + 16, class: 'chart-label', 'text-anchor': 'middle' },
         bar.label,
       ),
     );
   });
   const figure = document.createElement('figure');
-  figure.className = `chart ${className}`.trim();
+  figure.className = wide ? 'chart chart-wide' : 'chart';
   const caption = document.createElement('figcaption');
   caption.textContent = title;
   figure.append(

@@ -3,6 +3,14 @@ import { api, ApiError } from '../api.js';
 import { h, replace, uid } from '../dom.js';
 import { formatNumber } from '../format.js';
 
+// The API gives each category's pattern (db/schema/lifecycle-category.ts); people read it as words.
+const wordsOf = (pattern) =>
+  pattern
+    .replace(/\\[mM]/g, '')
+    .replace(/\.\?/g, ' ')
+    .split('|')
+    .join(', ');
+
 const categoryNames = {
   laptop: 'Laptops',
   desktop: 'Desktops',
@@ -43,7 +51,7 @@ export async function policiesPanel({ signal, onSaved }) {
       `${categoryNames[c.category]} (years)`,
       c.years,
       String(c.defaultYears),
-      c.matches ? `Asset types matching ${c.matches}` : 'Types matching no other category',
+      c.matches ? `Types named with: ${wordsOf(c.matches)}` : 'Types no other category takes',
     ),
   }));
   const typeInputs = policies.assetTypesInUse.map((t) => ({
@@ -51,7 +59,7 @@ export async function policiesPanel({ signal, onSaved }) {
     ...yearsInput(
       `${t.name} (${formatNumber(t.assets)} assets, ${t.category})`,
       own.get(t.name.trim().toLowerCase()),
-      `${categoryNames[t.category]}' years`,
+      String(policies.categories.find((c) => c.category === t.category)?.years ?? ''),
       null,
     ),
   }));

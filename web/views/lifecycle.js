@@ -73,7 +73,7 @@ export async function lifecycleView({ root, query, signal }) {
     }),
     barChart({
       title: 'Warranties ending per month',
-      className: 'chart-wide',
+      wide: true,
       bars: hw.expirationsByMonth.map((value, i) => ({
         label: monthLabel(summary.months[i]),
         value,
@@ -83,7 +83,7 @@ export async function lifecycleView({ root, query, signal }) {
     }),
     barChart({
       title: 'Licences ending per month',
-      className: 'chart-wide',
+      wide: true,
       bars: summary.software.endingByMonth.map((value, i) => ({
         label: monthLabel(summary.months[i]),
         value,
