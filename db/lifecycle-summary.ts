@@ -1,7 +1,7 @@
 // The lifecycle summary of an integration (or one of its customers): warranty states, age bands,
 // replacements due and warranty expirations per month for hardware, licence end dates and seats for
 // software. Each kind is one grouped query; customers come back ranked, most out of warranty first.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './client';
 import {
   ageAtLeastSql,
@@ -60,16 +60,17 @@ type SoftwareRow = Omit<SoftwareCounts, 'seats'> & {
 const sumWhere = (condition: string) => sql.raw(`coalesce(sum(n) filter (where ${condition}), 0)::int`);
 const twelve = Array.from({ length: 12 }, (_, i) => i);
 
-export async function lifecycleSummary(
-  db: Executor,
+/**
+ * Hardware per customer. Each row's state, band, due flag and month are worked out once, in the inner
+ * grouping; the outer one folds those few groups per customer into the columns the answer needs.
+ */
+export function hardwareSummarySql(
   scope: { integrationId: string; customerHaloId?: number },
   policy: Policy,
   clock: LifecycleClock,
-): Promise<LifecycleSummary> {
+): SQL {
   const h = hardwareAssets;
-  // Each row's state, band, due flag and month are worked out once, in the inner grouping; the outer one
-  // folds those few groups per customer into the columns the answer needs.
-  const hardwareRows = await db.execute<HardwareRow>(sql`
+  return sql`
     with g as (
       select ${h.customerHaloId} as customer,
         ${warrantyStateSql(clock)} as state,
@@ -99,7 +100,16 @@ export async function lifecycleSummary(
     left join ${customers} on ${customers.integrationId} = ${scope.integrationId} and ${customers.haloId} = g.customer
     group by g.customer
     order by expired desc, total desc, g.customer nulls last
-  `);
+  `;
+}
+
+export async function lifecycleSummary(
+  db: Executor,
+  scope: { integrationId: string; customerHaloId?: number },
+  policy: Policy,
+  clock: LifecycleClock,
+): Promise<LifecycleSummary> {
+  const hardwareRows = await db.execute<HardwareRow>(hardwareSummarySql(scope, policy, clock));
 
   const s = softwareAssets;
   const [clockRow] = await db.execute<{ asOf: string; months: string[] }>(

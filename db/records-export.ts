@@ -68,13 +68,13 @@ export interface RowExport {
   batches: AsyncIterable<(string | number | null)[][]>;
 }
 
-export function exportRecords(
+/** The export's header and its query as text and parameters (the benchmark COPYs the same query). */
+export function exportQuery(
   db: Database,
   kind: 'hardware' | 'software',
   opts: ExportOptions,
   lifecycle: { policy: Policy; clock: LifecycleClock },
-  batchSize = 2000,
-): RowExport {
+) {
   const columns =
     kind === 'hardware' ? hardwareColumns(lifecycle.policy, lifecycle.clock) : softwareColumns();
   const table = kind === 'hardware' ? hardwareAssets : softwareAssets;
@@ -85,9 +85,20 @@ export function exportRecords(
     .where(recordConditions(kind, opts))
     .orderBy(asc(table.haloId))
     .toSQL();
+  return { header: columns.map(([name]) => name), sql: query.sql, params: query.params };
+}
+
+export function exportRecords(
+  db: Database,
+  kind: 'hardware' | 'software',
+  opts: ExportOptions,
+  lifecycle: { policy: Policy; clock: LifecycleClock },
+  batchSize = 2000,
+): RowExport {
+  const query = exportQuery(db, kind, opts, lifecycle);
   const client = db.$client;
   return {
-    header: columns.map(([name]) => name),
+    header: query.header,
     batches: (async function* () {
       // unsafe() only because the text and its parameters come already built by drizzle; nothing is spliced.
       const cursor = client

@@ -183,7 +183,7 @@ describe('the Lifecycle page in Chromium', { skip: chromiumMissing, timeout: 120
       assert.equal(await page.getByRole('button', { name: 'Print' }).isVisible(), false);
       assert.equal(await page.locator('figure.chart').first().isVisible(), true);
       assert.equal(
-        await page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor),
+        await page.evaluate('getComputedStyle(document.body).backgroundColor'),
         'rgb(255, 255, 255)',
       );
       const pdf = await page.pdf({ format: 'A4' });
