@@ -11,7 +11,7 @@ import { projectRoot } from '../config/env';
 import { createAccount } from '../db/accounts-repository';
 import { insertIntegration } from '../db/integrations-repository';
 import { defaultPolicy } from '../db/lifecycle-policy';
-import { defaultExpiringWithinDays } from '../db/lifecycle-sql';
+import { defaultExpiringWithinDays, resolveClock } from '../db/lifecycle-sql';
 import { hardwareSummarySql } from '../db/lifecycle-summary';
 import { exportQuery } from '../db/records-export';
 import { httpOk, waitFor } from '../scripts/children';
@@ -107,7 +107,7 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
     log(`seeded in ${(seedMs / 1000).toFixed(1)} s`);
 
     // The plans, for the record: where the time goes if a figure misses.
-    const clock = { expiringWithinDays: defaultExpiringWithinDays };
+    const clock = await resolveClock(database.db, { expiringWithinDays: defaultExpiringWithinDays });
     const plans: string[] = [];
     for (const [name, scope] of [
       ['summary, all customers', { integrationId }],

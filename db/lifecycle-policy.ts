@@ -2,6 +2,7 @@
 // under an account's policy. The categories themselves come from db/schema/lifecycle-category.ts.
 import { sql, type SQL } from 'drizzle-orm';
 import { categoryPatterns, lifecycleCategories, type LifecycleCategory } from './schema/lifecycle-category';
+import { edgeInstantSql, type Edges } from './lifecycle-sql';
 import { hardwareAssets } from './schema/index';
 
 export const categories = lifecycleCategories;
@@ -36,4 +37,18 @@ export function yearsSql(policy: Policy): SQL<number> {
   if (policy.assetTypes.size === 0) return sql<number>`(${categoryYears})`;
   const byType = [...policy.assetTypes].map(([key, { years }]) => sql`when ${key} then ${years}::int`);
   return sql<number>`(case lower(trim(${hardwareAssets.assetTypeName})) ${sql.join(byType, sql` `)} else ${categoryYears} end)`;
+}
+
+/**
+ * The instant before which a row's age source must fall for it to be due, under `policy`: a CASE that
+ * picks the edge of the row's own years, so each row costs one comparison.
+ */
+export function dueEdgeSql(policy: Policy, e: Edges): SQL {
+  const byCategory = categories.map((c) => sql`when ${c} then ${edgeInstantSql(policy.categories[c], e)}`);
+  const categoryEdge = sql`case ${hardwareAssets.lifecycleCategory} ${sql.join(byCategory, sql` `)} end`;
+  if (policy.assetTypes.size === 0) return sql`(${categoryEdge})`;
+  const byType = [...policy.assetTypes].map(
+    ([key, { years }]) => sql`when ${key} then ${edgeInstantSql(years, e)}`,
+  );
+  return sql`(case lower(trim(${hardwareAssets.assetTypeName})) ${sql.join(byType, sql` `)} else ${categoryEdge} end)`;
 }

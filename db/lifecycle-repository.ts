@@ -4,16 +4,17 @@ import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './client';
 import {
   ageAtLeastSql,
+  dueSql,
   ageBandCondition,
   ageSourceSql,
   ageYearsSql,
   inMonthCondition,
   warrantyCondition,
   warrantyStateSql,
-  type LifecycleClock,
+  type Edges,
   type WarrantyState,
 } from './lifecycle-sql';
-import { categorySql, yearsSql, type Category, type Policy } from './lifecycle-policy';
+import { categorySql, dueEdgeSql, yearsSql, type Category, type Policy } from './lifecycle-policy';
 import { hardwareAssets, softwareAssets } from './schema/index';
 
 export interface LifecycleFilter {
@@ -30,16 +31,16 @@ export interface LifecycleFilter {
 export function hardwareLifecycleCondition(
   filter: LifecycleFilter,
   policy: Policy,
-  clock: LifecycleClock,
+  e: Edges,
 ): SQL | undefined {
   const parts: SQL[] = [];
-  if (filter.warranty) parts.push(warrantyCondition(filter.warranty, clock));
+  if (filter.warranty) parts.push(warrantyCondition(filter.warranty, e));
   if (filter.replacementDue !== undefined) {
-    const due = ageAtLeastSql(yearsSql(policy), clock);
+    const due = dueSql(dueEdgeSql(policy, e));
     parts.push(filter.replacementDue ? due : sql`not ${due}`);
   }
-  if (filter.minAgeYears !== undefined) parts.push(ageAtLeastSql(filter.minAgeYears, clock));
-  if (filter.ageBand !== undefined) parts.push(ageBandCondition(filter.ageBand, clock));
+  if (filter.minAgeYears !== undefined) parts.push(ageAtLeastSql(filter.minAgeYears, e));
+  if (filter.ageBand !== undefined) parts.push(ageBandCondition(filter.ageBand, e));
   if (filter.assetTypeId !== undefined) parts.push(eq(hardwareAssets.assetTypeId, filter.assetTypeId));
   if (filter.endsInMonth)
     parts.push(inMonthCondition(sql`${hardwareAssets.warrantyEnd}`, filter.endsInMonth));
@@ -62,14 +63,14 @@ export interface Lifecycle {
 }
 
 /** The lifecycle columns of a hardware row, for any select over hardware_assets. */
-export function lifecycleColumns(policy: Policy, clock: LifecycleClock) {
+export function lifecycleColumns(policy: Policy, e: Edges) {
   return {
-    warranty: warrantyStateSql(clock),
-    ageYears: ageYearsSql(clock),
+    warranty: warrantyStateSql(e),
+    ageYears: ageYearsSql(e),
     ageFrom: ageSourceSql(),
     category: categorySql(),
     replacementYears: yearsSql(policy),
-    replacementDue: ageAtLeastSql(yearsSql(policy), clock),
+    replacementDue: dueSql(dueEdgeSql(policy, e)),
   };
 }
 
@@ -79,11 +80,11 @@ export async function lifecycleOf(
   integrationId: string,
   haloIds: readonly number[],
   policy: Policy,
-  clock: LifecycleClock,
+  e: Edges,
 ): Promise<Map<number, Lifecycle>> {
   if (haloIds.length === 0) return new Map();
   const rows = await db
-    .select({ haloId: hardwareAssets.haloId, ...lifecycleColumns(policy, clock) })
+    .select({ haloId: hardwareAssets.haloId, ...lifecycleColumns(policy, e) })
     .from(hardwareAssets)
     .where(
       and(eq(hardwareAssets.integrationId, integrationId), inArray(hardwareAssets.haloId, [...haloIds])),

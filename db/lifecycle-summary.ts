@@ -4,17 +4,15 @@
 import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from './client';
 import {
-  ageAtLeastSql,
   ageBandSql,
+  dueSql,
   lastAgeBand,
   monthIndexSql,
-  monthLabelsSql,
-  todaySql,
-  warrantyStateSql,
-  type LifecycleClock,
+  warrantyCodeSql,
+  type Edges,
   type WarrantyState,
 } from './lifecycle-sql';
-import { yearsSql, type Policy } from './lifecycle-policy';
+import { dueEdgeSql, type Policy } from './lifecycle-policy';
 import { summaryScope } from './lifecycle-repository';
 import { customers, hardwareAssets, softwareAssets } from './schema/index';
 
@@ -67,16 +65,16 @@ const twelve = Array.from({ length: 12 }, (_, i) => i);
 export function hardwareSummarySql(
   scope: { integrationId: string; customerHaloId?: number },
   policy: Policy,
-  clock: LifecycleClock,
+  e: Edges,
 ): SQL {
   const h = hardwareAssets;
   return sql`
     with g as (
       select ${h.customerHaloId} as customer,
-        ${warrantyStateSql(clock)} as state,
-        ${ageBandSql(clock)} as band,
-        ${ageAtLeastSql(yearsSql(policy), clock)} as due,
-        ${monthIndexSql(sql`${h.warrantyEnd}`, clock)} as month,
+        ${warrantyCodeSql(e)} as state,
+        ${ageBandSql(e)} as band,
+        ${dueSql(dueEdgeSql(policy, e))} as due,
+        ${monthIndexSql(sql`${h.warrantyEnd}`, e)} as month,
         count(*)::int as n
       from ${h}
       where ${summaryScope(h, scope.integrationId, scope.customerHaloId)}
@@ -84,10 +82,10 @@ export function hardwareSummarySql(
     )
     select g.customer as "customerId", min(${customers.name}) as name,
       sum(n)::int as total,
-      ${sumWhere(`state = 'expired'`)} as expired,
-      ${sumWhere(`state = 'expiring'`)} as expiring,
-      ${sumWhere(`state = 'active'`)} as active,
-      ${sumWhere(`state = 'unknown'`)} as unknown,
+      ${sumWhere('state = 0')} as expired,
+      ${sumWhere('state = 1')} as expiring,
+      ${sumWhere('state = 2')} as active,
+      ${sumWhere('state = 3')} as unknown,
       ${sumWhere('due')} as "replacementDue",
       array[${sql.raw(
         [...Array.from({ length: lastAgeBand + 1 }, (_, b) => `band = ${b}`), 'band is null']
@@ -107,20 +105,17 @@ export async function lifecycleSummary(
   db: Executor,
   scope: { integrationId: string; customerHaloId?: number },
   policy: Policy,
-  clock: LifecycleClock,
+  e: Edges,
 ): Promise<LifecycleSummary> {
-  const hardwareRows = await db.execute<HardwareRow>(hardwareSummarySql(scope, policy, clock));
+  const hardwareRows = await db.execute<HardwareRow>(hardwareSummarySql(scope, policy, e));
 
   const s = softwareAssets;
-  const [clockRow] = await db.execute<{ asOf: string; months: string[] }>(
-    sql`select to_char(${todaySql(clock)}, 'YYYY-MM-DD') as "asOf", ${monthLabelsSql(clock)} as months`,
-  );
   const softwareRows = await db.execute<SoftwareRow>(sql`
     select ${s.customerHaloId} as "customerId", count(*)::int as licences,
       array[${sql.join(
         twelve.map(
           (m) =>
-            sql`count(*) filter (where ${monthIndexSql(sql`${s.endDate}`, clock)} = ${sql.raw(String(m))})::int`,
+            sql`count(*) filter (where ${monthIndexSql(sql`${s.endDate}`, e)} = ${sql.raw(String(m))})::int`,
         ),
         sql`, `,
       )}] as "endingByMonth",
@@ -129,7 +124,6 @@ export async function lifecycleSummary(
     where ${summaryScope(s, scope.integrationId, scope.customerHaloId)}
     group by 1
   `);
-  if (!clockRow) throw new Error('The clock query returned no row');
 
   const softwareOf = new Map<number | null, SoftwareCounts>(
     softwareRows.map((r) => [
@@ -168,8 +162,8 @@ export async function lifecycleSummary(
     });
   }
   return {
-    asOf: clockRow.asOf,
-    months: clockRow.months,
+    asOf: e.asOf,
+    months: e.months,
     hardware: hardwareTotal(ranked),
     software: softwareTotal(ranked.map((r) => r.software)),
     customers: ranked,

@@ -5,7 +5,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { Database } from './client';
 import { lifecycleColumns } from './lifecycle-repository';
 import type { Policy } from './lifecycle-policy';
-import type { LifecycleClock } from './lifecycle-sql';
+import type { Edges } from './lifecycle-sql';
 import { recordConditions, type ListRecordsOptions } from './records-repository';
 import { hardwareAssets, softwareAssets } from './schema/index';
 
@@ -14,7 +14,7 @@ type ExportOptions = Omit<ListRecordsOptions, 'limit' | 'afterHaloId'>;
 const day = (column: SQL | AnyPgColumn) =>
   sql<string | null>`to_char(${column} at time zone 'utc', 'YYYY-MM-DD')`;
 
-function hardwareColumns(policy: Policy, clock: LifecycleClock): [string, SQL][] {
+function hardwareColumns(policy: Policy, clock: Edges): [string, SQL][] {
   const h = hardwareAssets;
   const l = lifecycleColumns(policy, clock);
   return [
@@ -73,7 +73,7 @@ export function exportQuery(
   db: Database,
   kind: 'hardware' | 'software',
   opts: ExportOptions,
-  lifecycle: { policy: Policy; clock: LifecycleClock },
+  lifecycle: { policy: Policy; clock: Edges },
 ) {
   const columns =
     kind === 'hardware' ? hardwareColumns(lifecycle.policy, lifecycle.clock) : softwareColumns();
@@ -92,7 +92,7 @@ export function exportRecords(
   db: Database,
   kind: 'hardware' | 'software',
   opts: ExportOptions,
-  lifecycle: { policy: Policy; clock: LifecycleClock },
+  lifecycle: { policy: Policy; clock: Edges },
   batchSize = 2000,
 ): RowExport {
   const query = exportQuery(db, kind, opts, lifecycle);

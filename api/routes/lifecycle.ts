@@ -9,6 +9,7 @@ import {
   type Policy,
 } from '../../db/lifecycle-policy';
 import { lifecycleSummary, type CustomerLifecycle, type LifecycleSummary } from '../../db/lifecycle-summary';
+import { resolveClock } from '../../db/lifecycle-sql';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { csvLine, sendCsv, wantsCsv } from '../csv';
@@ -75,7 +76,7 @@ export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
     if (!query.success) throw invalidRequest(query.error, 'query');
     const { id } = accountOf(request);
     const integrationId = await integrationFor(deps.db, id, query.data.integrationId);
-    const clock = clockOf(query.data);
+    const clock = await resolveClock(deps.db, clockOf(query.data));
     const summary = integrationId
       ? await lifecycleSummary(
           deps.db,

@@ -15,6 +15,7 @@ import {
   softwareLifecycleCondition,
 } from '../../db/lifecycle-repository';
 import { exportRecords } from '../../db/records-export';
+import { resolveClock } from '../../db/lifecycle-sql';
 
 const childrenShown = 50;
 
@@ -120,7 +121,7 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     if (!integrationId) {
       return csv ? sendCsv(reply, `${kind}-assets.csv`, '\uFEFF') : { items: [], nextCursor: null };
     }
-    const clock = clockOf(query.data);
+    const clock = await resolveClock(deps.db, clockOf(query.data));
     const policy = kind === 'hardware' ? await loadPolicy(deps.db, account.id) : null;
     const options = {
       integrationId,

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { replacePolicy, loadPolicy } from '../../db/lifecycle-policies-repository';
 import { hardwareLifecycleCondition, lifecycleOf, type LifecycleFilter } from '../../db/lifecycle-repository';
-import type { LifecycleClock } from '../../db/lifecycle-sql';
+import { resolveClock, type LifecycleClock } from '../../db/lifecycle-sql';
 import { listRecords, upsertRecords } from '../../db/records-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { hardware, seedIntegration } from './fixtures';
@@ -74,13 +74,17 @@ void describe('lifecycle state of hardware assets', () => {
       integrationId,
       assets.map((a) => a.haloId),
       await loadPolicy(t.db, accountId),
-      c,
+      await resolveClock(t.db, c),
     );
   const names = async (filter: LifecycleFilter, c: LifecycleClock = clock) => {
     const rows = await listRecords(t.db, 'hardware', {
       integrationId,
       limit: 100,
-      where: hardwareLifecycleCondition(filter, await loadPolicy(t.db, accountId), c),
+      where: hardwareLifecycleCondition(
+        filter,
+        await loadPolicy(t.db, accountId),
+        await resolveClock(t.db, c),
+      ),
     });
     return rows.map((r) => r.keyField);
   };
@@ -113,12 +117,28 @@ void describe('lifecycle state of hardware assets', () => {
     for (const zone of ['UTC', 'America/New_York', 'Pacific/Kiritimati']) {
       const s = await t.db.transaction(async (tx) => {
         await tx.execute(sql.raw(`set local time zone '${zone}'`));
-        return lifecycleOf(tx, integrationId, [2, 8, 9, 10], await loadPolicy(tx, accountId), clock);
+        return lifecycleOf(
+          tx,
+          integrationId,
+          [2, 8, 9, 10],
+          await loadPolicy(tx, accountId),
+          await resolveClock(tx, clock),
+        );
       });
       assert.equal(s.get(8)?.warranty, 'expiring', zone);
       assert.equal(s.get(2)?.warranty, 'expiring', zone);
       assert.equal(s.get(9)?.ageYears, 4, zone);
       assert.equal(s.get(10)?.ageYears, 3, zone);
+    }
+  });
+
+  void it("takes today as the UTC date by the database's clock, whatever the session time zone", async () => {
+    for (const zone of ['Pacific/Kiritimati', 'Pacific/Pago_Pago']) {
+      const edges = await t.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`set local time zone '${zone}'`));
+        return resolveClock(tx, { expiringWithinDays: 90 });
+      });
+      assert.equal(edges.asOf, new Date().toISOString().slice(0, 10), zone);
     }
   });
 
