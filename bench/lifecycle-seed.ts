@@ -32,7 +32,7 @@ export async function seedLifecycle(database: BenchDatabase, seed: LifecycleSeed
         'client_name', 'Customer ' || c, 'assettype_id', t, 'notes', repeat('n', 200)),
       md5(i::text)
     from (
-      select i, 1 + (i * 7919) % ${customers}::int as c, 1 + i % 8 as t,
+      select i, 1 + ((i::bigint * 7919) % ${customers}::int)::int as c, 1 + i % 8 as t,
         case when random() < 0.2 then null else (now() - random() * interval '8 years') end as purchase,
         now() - random() * interval '7 years' as start,
         case when random() < 0.1 then null when random() < 0.02 then timestamptz '1900-01-01'
@@ -42,7 +42,7 @@ export async function seedLifecycle(database: BenchDatabase, seed: LifecycleSeed
   await sql`
     insert into software_assets (integration_id, halo_id, name, type, customer_halo_id, licence_count,
       licences_in_use, inactive, start_date, end_date, raw, content_hash)
-    select ${integrationId}::uuid, i, 'Licence ' || i, 'Subscription', 1 + (i * 7919) % ${customers}::int,
+    select ${integrationId}::uuid, i, 'Licence ' || i, 'Subscription', 1 + ((i::bigint * 7919) % ${customers}::int)::int,
       n, (n * random())::int, false, now() - interval '1 year',
       case when random() < 0.3 then null else now() + (random() * 2 - 0.2) * interval '1 year' end,
       jsonb_build_object('id', i), md5(i::text)
