@@ -1,6 +1,7 @@
-// CSV answers: UTF-8 with a BOM (so Excel reads the encoding right), RFC 4180 quoting, and text cells that
-// a spreadsheet would run as a formula made inert.
-import { Readable } from 'node:stream';
+// CSV answers: UTF-8 with a BOM (so Excel reads the encoding right), RFC 4180 quoting (with LF line ends), and text cells that
+// a spreadsheet would run as a formula made inert. Asset lists come as CSV from PostgreSQL itself
+// (db/records-export.ts); the summary is written here.
+import { PassThrough, pipeline, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // OWASP's list: a cell starting with one of these may be evaluated by Excel, LibreOffice or Sheets.
@@ -16,20 +17,15 @@ export function csvCell(value: CsvValue): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export const csvLine = (cells: readonly CsvValue[]) => `${cells.map(csvCell).join(',')}\r\n`;
+// Lines end in LF, as PostgreSQL's COPY writes them for the asset lists: one convention in every export.
+export const csvLine = (cells: readonly CsvValue[]) => `${cells.map(csvCell).join(',')}\n`;
 
-/** The header line first, then one chunk per batch; the consumer's pace sets how fast batches are read. */
-export function csvStream(
-  header: readonly string[],
-  batches: AsyncIterable<readonly CsvValue[][]>,
-): Readable {
-  return Readable.from(
-    (async function* () {
-      yield `\uFEFF${csvLine(header)}`;
-      for await (const rows of batches) yield rows.map(csvLine).join('');
-    })(),
-    { objectMode: false, highWaterMark: 64 * 1024 },
-  );
+/** A UTF-8 byte order mark, then `body`; a failure or an abort on either side ends both. */
+export function withBom(body: Readable): Readable {
+  const out = new PassThrough();
+  out.write('\uFEFF');
+  pipeline(body, out, () => {});
+  return out;
 }
 
 /** `format=csv` asks for CSV, as does an Accept header naming text/csv when no format is given. */

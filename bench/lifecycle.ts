@@ -1,7 +1,7 @@
 // `npm run bench -- lifecycle [--assets N] [--customers N] [--requests N] [--keep-database]`: the lifecycle
 // reads at scale, through the real API process over HTTP, against a seeded database of its own: summary
 // for all customers and for one, the list filtered to one customer's expiring warranties, and a CSV export
-// of every hardware row with the API's RSS watched, beside a raw COPY of the same query in the same run.
+// of every hardware row with the API's RSS watched, beside the same COPY run straight from PostgreSQL.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import { insertIntegration } from '../db/integrations-repository';
 import { defaultPolicy } from '../db/lifecycle-policy';
 import { defaultExpiringWithinDays, resolveClock } from '../db/lifecycle-sql';
 import { hardwareSummarySql } from '../db/lifecycle-summary';
-import { exportQuery } from '../db/records-export';
+import { exportCopySql } from '../db/records-export';
 import { httpOk, waitFor } from '../scripts/children';
 import { createBenchDatabase, type BenchDatabase } from './database';
 import { seedLifecycle } from './lifecycle-seed';
@@ -34,14 +34,6 @@ function percentiles(ms: number[]) {
     p95: Math.round(at(95) * 10) / 10,
     max: Math.round(at(100) * 10) / 10,
   };
-}
-
-/** Only for the benchmark's own COPY: its parameters are this run's values, never anyone's input. */
-function inlined(text: string, params: unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const value = params[Number(n) - 1];
-    return typeof value === 'number' ? String(value) : `'${String(value).replace(/'/g, "''")}'`;
-  });
 }
 
 async function countLines(
@@ -195,17 +187,14 @@ export async function runLifecycleBench(argv: string[]): Promise<number> {
     };
     log(`API export: ${JSON.stringify(apiExport)}`);
 
-    log('raw COPY … TO STDOUT of the same query…');
-    const query = exportQuery(
-      database.db,
+    log('the same COPY … TO STDOUT straight from PostgreSQL, without the API…');
+    const copyText = exportCopySql(
       'hardware',
-      { integrationId, includeInactive: true },
+      { integrationId, includeInactive: true, accountId },
       { policy: defaultPolicy(), clock },
     );
     const copyStart = performance.now();
-    const copy = await database.sql
-      .unsafe(`copy (${inlined(query.sql, query.params)}) to stdout with (format csv, header)`)
-      .readable();
+    const copy = await database.sql.unsafe(copyText).readable();
     const copied = await countLines(copy);
     const copyMs = performance.now() - copyStart;
     const rawCopy = {

@@ -6,7 +6,7 @@ import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { assetRef, customerView, hardwareView, softwareView } from '../record-views';
-import { csvStream, sendCsv, wantsCsv } from '../csv';
+import { sendCsv, wantsCsv, withBom } from '../csv';
 import { clockOf, formatParam, lifecycleFilterOf, lifecycleFilterQuery } from '../lifecycle-query';
 import { loadPolicy } from '../../db/lifecycle-policies-repository';
 import {
@@ -134,16 +134,13 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     };
     if (csv) {
       // Every matching row, not a page: the export streams, so its size does not matter to this process.
-      const rows = exportRecords(
+      const body = await exportRecords(
         deps.db,
         kind,
         { ...options, accountId: account.id },
-        {
-          policy: policy ?? (await loadPolicy(deps.db, account.id)),
-          clock,
-        },
+        { policy: policy ?? (await loadPolicy(deps.db, account.id)), clock },
       );
-      return sendCsv(reply, `${kind}-assets.csv`, csvStream(rows.header, rows.batches));
+      return sendCsv(reply, `${kind}-assets.csv`, withBom(body));
     }
     const paged = { ...options, limit: limit + 1, ...(after !== undefined ? { afterHaloId: after } : {}) };
     if (!policy) return pageOf(await listRecords(deps.db, 'software', paged), limit, (r) => softwareView(r));

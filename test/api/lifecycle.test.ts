@@ -213,7 +213,7 @@ describe('lifecycle over the API', { timeout: 120_000 }, () => {
     );
     const text = response.body;
     assert.ok(text.startsWith('\uFEFFHalo id,Inventory number,Name,'), text.slice(0, 40));
-    const lines = text.slice(1).split('\r\n');
+    const lines = text.slice(1).split('\n');
     assert.equal(lines.length, 4, text);
     assert.ok(
       lines[1]?.startsWith(
@@ -225,13 +225,13 @@ describe('lifecycle over the API', { timeout: 120_000 }, () => {
     assert.equal(lines[3], '');
     const filtered = (await get(`/v1/assets?integrationId=${integrationId}&warranty=expiring&format=csv`))
       .body;
-    assert.equal(filtered.split('\r\n').length, 3);
+    assert.equal(filtered.split('\n').length, 3);
   });
 
   it('exports the summary as CSV, one line per customer after the total', async () => {
     const response = await get(`/v1/lifecycle/summary?integrationId=${integrationId}&format=csv`);
     assert.equal(response.statusCode, 200);
-    const lines = response.body.slice(1).split('\r\n');
+    const lines = response.body.slice(1).split('\n');
     assert.ok(lines[0]?.startsWith('Customer id,Customer,Hardware,Warranty expired,'));
     assert.ok(lines[1]?.startsWith(',All customers,5,2,1,1,1,1,'), lines[1]);
     assert.ok(

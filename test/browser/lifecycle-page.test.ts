@@ -148,6 +148,14 @@ describe('the Lifecycle page in Chromium', { skip: chromiumMissing, timeout: 120
     assert.deepEqual(ranked, ['Acme', 'Beta Ltd']);
     // What the README shows (docs/screenshots/lifecycle.png is a copy): the first screen of the page.
     await page.screenshot({ path: join(screenshotDir, 'lifecycle-all-customers.png') });
+    // At phone width the header (one more link) and the charts still fit without sideways scrolling.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'));
+      assert.ok(width <= 390, `the page is ${width} px wide`);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
     assert.deepEqual(problems.splice(0), [], logs.join('\n'));
   });
 
