@@ -155,8 +155,11 @@ function stat(label, value, href) {
   );
 }
 
+// The first customers of the ranking; the CSV holds every one.
+const rankedShown = 50;
+
 function rankedCustomers(summary, integrationId) {
-  const rows = summary.customers.map((c) =>
+  const rows = summary.customers.slice(0, rankedShown).map((c) =>
     h(
       'tr',
       {},
@@ -185,6 +188,13 @@ function rankedCustomers(summary, integrationId) {
     'section',
     { class: 'panel', 'aria-labelledby': 'ranked-heading' },
     h('h2', { id: 'ranked-heading' }, 'Customers, most out of warranty first'),
+    summary.customers.length > rankedShown
+      ? h(
+          'p',
+          {},
+          `The first ${rankedShown} of ${formatNumber(summary.customers.length)}; Download CSV has them all.`,
+        )
+      : null,
     tableWrap(
       'Customers by warranty',
       h(
