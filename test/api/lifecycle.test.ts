@@ -136,6 +136,14 @@ describe('lifecycle over the API', { timeout: 120_000 }, () => {
     assert.deepEqual(await listed('replacementDue=true'), ['old-laptop']);
     assert.deepEqual(await listed('minAgeYears=3'), ['old-laptop']);
     assert.deepEqual(await listed('assetTypeId=9'), ['other-customer-expired']);
+    const month = fromToday(20).toISOString().slice(0, 7);
+    const software = await get(
+      `/v1/assets?integrationId=${integrationId}&kind=software&endsInMonth=${month}`,
+    );
+    assert.deepEqual(
+      software.json().items.map((l: { haloId: number }) => l.haloId),
+      [1],
+    );
   });
 
   it('refuses bad filter values and hardware filters on software, naming the field', async () => {
