@@ -15,6 +15,7 @@ import { docsRoutes } from './routes/docs';
 import { haloRoutes } from './routes/halo';
 import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
+import { lifecycleRoutes } from './routes/lifecycle';
 import { metricsRoutes } from './routes/metrics';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
@@ -90,6 +91,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
       await v1.register(budgetRoutes, { deps });
+      await v1.register(lifecycleRoutes, { deps });
     },
     { prefix: '/v1' },
   );

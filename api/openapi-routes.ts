@@ -4,12 +4,15 @@ import { z } from 'zod';
 import { haloSettingsInputSchema } from '../halo/settings';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './openapi';
 import {
-  assetSchema,
   customerSchema,
   errorSchema,
   hardwareDetailSchema,
+  hardwareSchema,
   integrationSavedSchema,
   integrationSchema,
+  lifecyclePoliciesSchema,
+  lifecycleSchema,
+  lifecycleSummarySchema,
   pageOf,
   scheduleSchema,
   softwareSchema,
@@ -17,6 +20,7 @@ import {
   syncSchema,
 } from './openapi-schemas';
 import { budgetBody } from './routes/budget';
+import { policiesBody, summaryQuery } from './routes/lifecycle';
 import { discoverBody } from './routes/halo';
 import { historyQuery, idParams, scheduleBody, settingsPatch, startSyncBody } from './routes/integrations';
 import { assetDetailQuery, assetParams, assetsQuery, customersQuery } from './routes/records';
@@ -48,6 +52,16 @@ const haloErrors = {
 const integrations = 'Integrations';
 const syncs = 'Syncs';
 const records = 'Assets and customers';
+const lifecycle = 'Lifecycle';
+// CSV (format=csv or Accept: text/csv): UTF-8 with a BOM, streamed; cells starting with = + - @, tab or CR
+// are prefixed with an apostrophe so that spreadsheets do not run them.
+const csv = 'text/csv';
+const assetsPage = pageOf(
+  z.discriminatedUnion('kind', [
+    hardwareSchema.extend({ lifecycle: lifecycleSchema.nullable() }),
+    softwareSchema,
+  ]),
+);
 const operations = 'Operations';
 
 const budgetSchema = z.object({
@@ -270,9 +284,21 @@ export const routeDocs: RouteDocs = {
   },
   'GET /v1/assets': {
     tag: records,
-    summary: 'Hardware or software assets, keyset-paginated',
+    summary: 'Hardware or software assets, keyset-paginated, or all of them as CSV',
+    description:
+      'Hardware carries its lifecycle state. The lifecycle filters (warranty, expiringWithinDays, ' +
+      'replacementDue, minAgeYears, ageBand, assetTypeId) are for hardware; endsInMonth for both kinds. ' +
+      'A CSV export holds every matching row, not a page.',
     query: assetsQuery,
-    responses: { 200: { description: 'A page', schema: pageOf(assetSchema) }, ...noInput, ...withId },
+    responses: {
+      200: {
+        description: 'A page (JSON), or every matching row (CSV)',
+        schema: assetsPage,
+        contentType: csv,
+      },
+      ...noInput,
+      ...withId,
+    },
   },
   'GET /v1/assets/:kind/:haloId': {
     tag: records,
@@ -286,6 +312,40 @@ export const routeDocs: RouteDocs = {
       },
       ...noInput,
       ...withId,
+    },
+  },
+  'GET /v1/lifecycle/summary': {
+    tag: lifecycle,
+    summary: "Warranty states, age bands, replacements due and renewals, for an integration's customers",
+    description:
+      'Hardware and software not deleted and not inactive in Halo. With customerId, that customer only; ' +
+      'otherwise every customer, ranked. As CSV: one line per customer, after a line for all of them.',
+    query: summaryQuery,
+    responses: {
+      200: { description: 'The summary (JSON or CSV)', schema: lifecycleSummarySchema, contentType: csv },
+      ...noInput,
+      ...withId,
+    },
+  },
+  'GET /v1/lifecycle/policies': {
+    tag: lifecycle,
+    summary: "The account's replacement policies: years per category and per Halo asset type",
+    responses: {
+      200: { description: 'The policies', schema: lifecyclePoliciesSchema },
+      401: common[401],
+      429: common[429],
+    },
+  },
+  'PUT /v1/lifecycle/policies': {
+    tag: lifecycle,
+    summary: 'Replace the replacement policies (what is left out returns to its default)',
+    description: 'Applies at once to every answer; no sync is needed.',
+    body: policiesBody,
+    responses: {
+      200: { description: 'The policies now in force', schema: lifecyclePoliciesSchema },
+      ...noInput,
+      401: common[401],
+      429: common[429],
     },
   },
   'GET /v1/customers': {

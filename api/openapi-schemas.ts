@@ -168,3 +168,65 @@ export const viewsMatchSchemas: [
   Documents<ReturnType<typeof softwareView>, typeof softwareSchema>,
   Documents<ReturnType<typeof customerView>, typeof customerSchema>,
 ] = [true, true, true, true, true];
+
+// Lifecycle (api/routes/lifecycle.ts and the lifecycle filters of GET /v1/assets).
+const count = z.number().int();
+const twelveCounts = z.array(count).length(12).describe('One per month, from this month on (see `months`)');
+export const lifecycleSchema = z.object({
+  warranty: z.enum(['expired', 'expiring', 'active', 'unknown']),
+  ageYears: count.nullable().describe('Whole years since the purchase date, else the warranty start'),
+  ageFrom: z.enum(['purchaseDate', 'warrantyStart']).nullable(),
+  category: z.enum(['laptop', 'desktop', 'server', 'network', 'other']),
+  replacementYears: count.describe("The policy's years for this asset's type"),
+  replacementDue: z.boolean(),
+});
+const hardwareCounts = {
+  total: count,
+  warranty: z.object({ expired: count, expiring: count, active: count, unknown: count }),
+  ageBands: z.array(count).length(7).describe('<1, 1–2, 2–3, 3–4, 4–5, 5+ years, unknown'),
+  replacementDue: count,
+  expirationsByMonth: twelveCounts,
+};
+const softwareCounts = z.object({
+  licences: count,
+  endingByMonth: twelveCounts,
+  seats: z.object({ bought: count, inUse: count }),
+});
+export const lifecycleSummarySchema = z.object({
+  integrationId: id.nullable().describe('null when the account has no integration yet (and nothing else)'),
+  expiringWithinDays: count,
+  asOf: z.string().describe('Today (UTC), YYYY-MM-DD').optional(),
+  months: z.array(z.string()).length(12).describe('YYYY-MM, this month first').optional(),
+  hardware: z.object(hardwareCounts).optional(),
+  software: softwareCounts.optional(),
+  customers: z
+    .array(
+      z.object({
+        ...hardwareCounts,
+        customerId: count.nullable(),
+        name: z.string().nullable(),
+        software: softwareCounts,
+      }),
+    )
+    .describe('Ranked: most expired warranties first, then most assets')
+    .optional(),
+});
+export const lifecyclePoliciesSchema = z.object({
+  categories: z.array(
+    z.object({
+      category: z.enum(['laptop', 'desktop', 'server', 'network', 'other']),
+      years: count,
+      defaultYears: count,
+      matches: z.string().nullable().describe('The asset type names it takes (a case-insensitive pattern)'),
+    }),
+  ),
+  assetTypes: z.array(z.object({ name: z.string(), years: count })).describe('Per type, over its category'),
+  assetTypesInUse: z.array(
+    z.object({
+      name: z.string(),
+      category: z.enum(['laptop', 'desktop', 'server', 'network', 'other']),
+      assets: count,
+      years: count,
+    }),
+  ),
+});

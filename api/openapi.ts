@@ -104,10 +104,15 @@ function operation(method: HttpMethod, url: string, doc: OperationDoc) {
   const auth = doc.auth ?? (url.startsWith('/v1/') ? 'apiKey' : 'none');
   const responses = Object.fromEntries(
     Object.entries(doc.responses).map(([status, response]) => {
-      const content = response.schema
-        ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } }
-        : response.contentType
-          ? { [response.contentType]: { schema: { type: 'string' } } }
+      // A response may come as JSON and, when asked, in another type as well (CSV exports).
+      const content =
+        response.schema || response.contentType
+          ? {
+              ...(response.schema
+                ? { 'application/json': { schema: jsonSchema(response.schema, 'output') } }
+                : {}),
+              ...(response.contentType ? { [response.contentType]: { schema: { type: 'string' } } } : {}),
+            }
           : undefined;
       return [status, { description: response.description, ...(content ? { content } : {}) }];
     }),

@@ -19,6 +19,12 @@ import { machine, printReport, targetsOf, writeReport, type BenchResult, type No
 import { startStandinProcess } from './standin';
 import type { SyncTarget } from './temporal-sync';
 
+// `npm run bench -- lifecycle …` measures the lifecycle reads instead (bench/lifecycle.ts), on its own.
+if (process.argv[2] === 'lifecycle') {
+  const { runLifecycleBench } = await import('./lifecycle');
+  process.exit(await runLifecycleBench(process.argv.slice(3)));
+}
+
 const args = parseBenchArgs(process.argv.slice(2));
 const date = new Date().toISOString();
 const benchDir = join(projectRoot, '.bench');

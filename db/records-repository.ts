@@ -249,6 +249,8 @@ export interface ListRecordsOptions {
   limit: number;
   /** Keyset cursor: the last halo_id of the previous page. */
   afterHaloId?: number;
+  /** A further condition on the kind's table, e.g. the lifecycle filters (db/lifecycle-repository.ts). */
+  where?: SQL | undefined;
 }
 
 /** Escapes LIKE's wildcards (and its escape character, backslash by default) so they match literally. */
@@ -302,8 +304,14 @@ export async function listRecords<K extends HaloKind>(
   return rows as unknown as RowOfKind[K][];
 }
 
+/** The conditions of a listing, `q` as the column-by-column match: for the CSV export (db/records-export.ts). */
+export function recordConditions(kind: HaloKind, opts: Omit<ListRecordsOptions, 'limit'>): SQL | undefined {
+  const q = opts.q === undefined || opts.q === '' ? undefined : searchCondition(kind, opts.q, false);
+  return and(...recordFilters(kind, opts), q);
+}
+
 /** Every condition of a listing but `q`. */
-function recordFilters(kind: HaloKind, opts: ListRecordsOptions): (SQL | undefined)[] {
+function recordFilters(kind: HaloKind, opts: Omit<ListRecordsOptions, 'limit'>): (SQL | undefined)[] {
   const table = recordTableOf[kind];
   const where: (SQL | undefined)[] = [eq(table.integrationId, opts.integrationId)];
   if (opts.accountId !== undefined) {
@@ -325,6 +333,7 @@ function recordFilters(kind: HaloKind, opts: ListRecordsOptions): (SQL | undefin
     where.push(eq(hardwareAssets.parentId, opts.parentId));
   }
   if (opts.afterHaloId !== undefined) where.push(gt(table.haloId, opts.afterHaloId));
+  if (opts.where) where.push(opts.where);
   return where;
 }
 

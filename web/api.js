@@ -69,3 +69,22 @@ export async function allPages(path, params, { signal, maxPages = 10 } = {}) {
   }
   return items;
 }
+
+/**
+ * Saves a CSV answer as a file. A plain link cannot carry the API key, so the page fetches the file and
+ * hands the browser a local copy to save.
+ */
+export async function downloadCsv(path, filename) {
+  const response = await fetch(path, {
+    headers: { authorization: `Bearer ${apiKey() ?? ''}`, accept: 'text/csv' },
+    cache: 'no-store',
+    credentials: 'omit',
+  });
+  if (!response.ok) throw new ApiError(response.status, {});
+  const url = URL.createObjectURL(await response.blob());
+  const link = Object.assign(document.createElement('a'), { href: url, download: filename });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

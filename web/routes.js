@@ -3,6 +3,7 @@ import { assetsView } from './views/assets.js';
 import { customersView } from './views/customers.js';
 import { homeView, integrationsView } from './views/integrations.js';
 import { integrationView } from './views/integration.js';
+import { lifecycleView } from './views/lifecycle.js';
 import { editView, setupView } from './views/setup.js';
 import { syncView } from './views/sync.js';
 
@@ -17,4 +18,5 @@ export const routes = [
   { pattern: new RegExp(`^/syncs/${id}$`), view: syncView, section: 'integrations' },
   { pattern: /^\/assets\/(hardware|software)$/, view: assetsView, section: 'assets' },
   { pattern: /^\/customers$/, view: customersView, section: 'customers' },
+  { pattern: /^\/lifecycle$/, view: lifecycleView, section: 'lifecycle' },
 ];

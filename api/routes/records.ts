@@ -6,6 +6,16 @@ import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { assetRef, customerView, hardwareView, softwareView } from '../record-views';
+import { sendCsv, wantsCsv, withBom } from '../csv';
+import { clockOf, formatParam, lifecycleFilterOf, lifecycleFilterQuery } from '../lifecycle-query';
+import { loadPolicy } from '../../db/lifecycle-policies-repository';
+import {
+  hardwareLifecycleCondition,
+  lifecycleOf,
+  softwareLifecycleCondition,
+} from '../../db/lifecycle-repository';
+import { exportRecords } from '../../db/records-export';
+import { resolveClock } from '../../db/lifecycle-sql';
 
 const childrenShown = 50;
 
@@ -44,6 +54,8 @@ export const assetsQuery = z.strictObject({
   includeInactive: flagDefaulting('true'),
   customerId: z.coerce.number().int().min(0).max(maxHaloId).optional(),
   parentId: z.coerce.number().int().min(1).max(maxHaloId).optional(),
+  ...lifecycleFilterQuery,
+  format: formatParam,
 });
 export const customersQuery = z.strictObject(listQuery);
 export const assetParams = z.object({
@@ -91,7 +103,7 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     };
   }
 
-  app.get('/assets', async (request) => {
+  app.get('/assets', async (request, reply) => {
     const query = assetsQuery.safeParse(request.query);
     if (!query.success) throw invalidRequest(query.error, 'query');
     const {
@@ -104,21 +116,48 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
       customerId,
       parentId,
     } = query.data;
-    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
-    if (!integrationId) return { items: [], nextCursor: null };
+    const account = accountOf(request);
+    const filter = lifecycleFilterOf(kind, query.data);
+    const csv = wantsCsv(request, query.data.format);
+    const integrationId = await integrationFor(account.id, query.data.integrationId);
+    if (!integrationId) {
+      return csv ? sendCsv(reply, `${kind}-assets.csv`, '\uFEFF') : { items: [], nextCursor: null };
+    }
+    const clock = await resolveClock(deps.db, clockOf(query.data));
+    const policy = kind === 'hardware' ? await loadPolicy(deps.db, account.id) : null;
     const options = {
       integrationId,
-      limit: limit + 1,
       includeDeleted,
       includeInactive,
-      ...(after !== undefined ? { afterHaloId: after } : {}),
       ...(q ? { q } : {}),
       ...(customerId !== undefined ? { customerHaloId: customerId } : {}),
       ...(parentId !== undefined ? { parentId } : {}),
+      where: policy ? hardwareLifecycleCondition(filter, policy, clock) : softwareLifecycleCondition(filter),
     };
-    return kind === 'hardware'
-      ? pageOf(await listRecords(deps.db, 'hardware', options), limit, (r) => hardwareView(r))
-      : pageOf(await listRecords(deps.db, 'software', options), limit, (r) => softwareView(r));
+    if (csv) {
+      // Every matching row, not a page: the export streams, so its size does not matter to this process.
+      const body = await exportRecords(
+        deps.db,
+        kind,
+        { ...options, accountId: account.id },
+        { policy: policy ?? (await loadPolicy(deps.db, account.id)), clock },
+      );
+      return sendCsv(reply, `${kind}-assets.csv`, withBom(body));
+    }
+    const paged = { ...options, limit: limit + 1, ...(after !== undefined ? { afterHaloId: after } : {}) };
+    if (!policy) return pageOf(await listRecords(deps.db, 'software', paged), limit, (r) => softwareView(r));
+    const page = pageOf(await listRecords(deps.db, 'hardware', paged), limit, (r) => r);
+    const states = await lifecycleOf(
+      deps.db,
+      integrationId,
+      page.items.map((r) => r.haloId),
+      policy,
+      clock,
+    );
+    return {
+      ...page,
+      items: page.items.map((r) => ({ ...hardwareView(r), lifecycle: states.get(r.haloId) ?? null })),
+    };
   });
 
   app.get('/assets/:kind/:haloId', async (request) => {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { instant } from './columns';
+import { categoryOfAssetTypeSql } from './lifecycle-category';
 import { haloRecordKey, haloRecordTracking } from './halo-record-columns';
 import { searchTextOf } from './search-text';
 
@@ -40,6 +41,11 @@ export const hardwareAssets = pgTable(
     purchaseDate: instant('purchase_date'),
     /** The parent asset's Halo id for a child asset (a component or attached device); null at the top. */
     parentId: integer('parent_id'),
+    /**
+     * The replacement-policy category of the asset type name (db/lifecycle-policy.ts), stored so that
+     * summaries over a million rows compare a short word instead of running patterns per row.
+     */
+    lifecycleCategory: text('lifecycle_category').notNull().generatedAlwaysAs(categoryOfAssetTypeSql),
     ...haloRecordTracking(),
   },
   (t) => [
@@ -57,5 +63,20 @@ export const hardwareAssets = pgTable(
       'gin',
       sql`${searchTextOf(hardwareSearchKeys.map((k) => t[k]))} gin_trgm_ops`,
     ),
+    // Lifecycle filters and summaries (db/lifecycle-repository.ts): one customer's warranty range is a
+    // range scan, and a summary reads only this index (an index-only scan once vacuumed) instead of the
+    // wide rows with their raw JSON.
+    index('hardware_assets_lifecycle_idx')
+      .on(
+        t.integrationId,
+        t.customerHaloId,
+        t.warrantyEnd,
+        t.purchaseDate,
+        t.warrantyStart,
+        t.lifecycleCategory,
+        t.assetTypeName,
+        t.inactive,
+      )
+      .where(sql`${t.deletedAt} is null`),
   ],
 );

@@ -3,6 +3,7 @@ import { customers } from './customers';
 import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
+import { lifecyclePolicies } from './lifecycle-policies';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRunTotals } from './sync-run-totals';
@@ -14,6 +15,7 @@ export {
   haloRequestBudgets,
   hardwareAssets,
   integrations,
+  lifecyclePolicies,
   softwareAssets,
   syncPages,
   syncRunTotals,
@@ -31,4 +33,5 @@ export type SoftwareAsset = typeof softwareAssets.$inferSelect;
 export type SyncRun = typeof syncRuns.$inferSelect;
 export type NewSyncRun = typeof syncRuns.$inferInsert;
 export type SyncPage = typeof syncPages.$inferSelect;
+export type LifecyclePolicy = typeof lifecyclePolicies.$inferSelect;
 export type HaloRequestBudget = typeof haloRequestBudgets.$inferSelect;

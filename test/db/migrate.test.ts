@@ -42,6 +42,7 @@ void describe('migrateDatabase', () => {
         'halo_request_budgets',
         'hardware_assets',
         'integrations',
+        'lifecycle_policies',
         'software_assets',
         'sync_pages',
         'sync_run_totals',

@@ -1,6 +1,6 @@
 // Hardware and software as they arrived: search, customer filter, deleted/inactive toggles, keyset paging,
 // and a detail panel. The filters live in the URL (#/assets/hardware?q=…&customerId=…) so Back works.
-import { allPages, api, queryOf } from '../api.js';
+import { allPages, api, downloadCsv, queryOf } from '../api.js';
 import { h, replace, tableWrap, uid } from '../dom.js';
 import { formatDate, formatNumber } from '../format.js';
 import { navigate } from '../router.js';
@@ -20,6 +20,7 @@ const columnsOf = {
     ['Status', (a) => refName(a.status)],
     ['User', (a) => a.username || '–'],
     ['Warranty end', (a) => formatDate(a.warrantyEnd)],
+    ['Lifecycle', (a) => lifecycleCell(a.lifecycle)],
   ],
   software: [
     ['Licence', null],
@@ -31,6 +32,34 @@ const columnsOf = {
   ],
 };
 
+// The lifecycle filters a chart on the Lifecycle page links with; they ride along in the URL.
+const lifecycleParams = [
+  'warranty',
+  'expiringWithinDays',
+  'replacementDue',
+  'minAgeYears',
+  'ageBand',
+  'assetTypeId',
+  'endsInMonth',
+];
+const warrantyWords = {
+  expired: 'Out of warranty',
+  expiring: 'Warranty ending',
+  active: 'In warranty',
+  unknown: 'Warranty unknown',
+};
+
+function lifecycleCell(lifecycle) {
+  if (!lifecycle) return '–';
+  const age = lifecycle.ageYears === null ? 'age unknown' : `${lifecycle.ageYears} y`;
+  return h(
+    'span',
+    { class: `lifecycle lifecycle-${lifecycle.warranty}` },
+    `${warrantyWords[lifecycle.warranty]} · ${age}`,
+    lifecycle.replacementDue ? h('span', { class: 'badge badge-due' }, 'Replace') : null,
+  );
+}
+
 export async function assetsView({ root, params: [kind], query, signal }) {
   const word = kind === 'hardware' ? 'Hardware' : 'Software';
   document.title = `${word} assets · Halo asset sync`;
@@ -41,8 +70,18 @@ export async function assetsView({ root, params: [kind], query, signal }) {
     deleted: query.get('deleted') === '1',
     integrationId: query.get('integrationId') ?? '',
   };
+  const lifecycle = Object.fromEntries(lifecycleParams.map((name) => [name, query.get(name) ?? '']));
   const paramsOf = (f) => ({ ...f, inactive: f.inactive ? '1' : '', deleted: f.deleted ? '1' : '' });
-  const go = (changes) => navigate(`/assets/${kind}`, paramsOf({ ...filters, ...changes }));
+  const go = (changes) => navigate(`/assets/${kind}`, paramsOf({ ...filters, ...lifecycle, ...changes }));
+  const apiQuery = () => ({
+    kind,
+    integrationId: current.id,
+    q: filters.q,
+    customerId: filters.customerId,
+    includeDeleted: filters.deleted ? 'true' : '',
+    includeInactive: filters.inactive ? 'true' : 'false',
+    ...lifecycle,
+  });
   const { current, picker } = await pickIntegration(query, signal, (integrationId) =>
     go({ integrationId, customerId: '' }),
   );
@@ -129,19 +168,7 @@ export async function assetsView({ root, params: [kind], query, signal }) {
   const paging = pager({
     label: `${word} pages`,
     async load(cursor) {
-      const page = await api(
-        `/v1/assets${queryOf({
-          kind,
-          integrationId: current.id,
-          q: filters.q,
-          customerId: filters.customerId,
-          includeDeleted: filters.deleted ? 'true' : '',
-          includeInactive: filters.inactive ? 'true' : 'false',
-          limit: pageSize,
-          cursor,
-        })}`,
-        { signal },
-      );
+      const page = await api(`/v1/assets${queryOf({ ...apiQuery(), limit: pageSize, cursor })}`, { signal });
       replace(body, page.items.map(row));
       return page;
     },
@@ -156,13 +183,33 @@ export async function assetsView({ root, params: [kind], query, signal }) {
   });
 
   const tableId = uid('assets');
+  const lifecycleFilters = Object.entries(lifecycle).filter(([, value]) => value !== '');
+  const lifecycleLine = lifecycleFilters.length
+    ? h(
+        'p',
+        { class: 'lifecycle-filter' },
+        `Lifecycle filter: ${lifecycleFilters.map(([name, value]) => `${name} = ${value}`).join(', ')}. `,
+        h('a', { href: `#/assets/${kind}${queryOf(paramsOf(filters))}` }, 'Clear'),
+      )
+    : null;
+  const download = h(
+    'button',
+    {
+      type: 'button',
+      class: 'button button-small',
+      onClick: () =>
+        downloadCsv(`/v1/assets${queryOf({ ...apiQuery(), format: 'csv' })}`, `${kind}-assets.csv`),
+    },
+    'Download CSV',
+  );
   replace(
     root,
     h('h1', { tabindex: '-1' }, 'Assets'),
     picker,
     tabs,
     filterForm,
-    summary,
+    lifecycleLine,
+    h('div', { class: 'actions' }, summary, download),
     h(
       'div',
       { class: 'split' },

@@ -1,0 +1,144 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
+import { assetTypesInUse, loadPolicy, replacePolicy } from '../../db/lifecycle-policies-repository';
+import {
+  categories,
+  categoryPatterns,
+  defaultYears,
+  assetTypeKey,
+  type Policy,
+} from '../../db/lifecycle-policy';
+import { lifecycleSummary, type CustomerLifecycle, type LifecycleSummary } from '../../db/lifecycle-summary';
+import { resolveClock } from '../../db/lifecycle-sql';
+import type { AppDeps } from '../app';
+import { accountOf } from '../auth';
+import { csvLine, sendCsv, wantsCsv } from '../csv';
+import { invalidRequest } from '../errors';
+import { integrationFor } from '../integration-scope';
+import { clockOf, clockQuery, formatParam } from '../lifecycle-query';
+
+const years = z.number().int().min(1).max(50);
+export const policiesBody = z.strictObject({
+  categories: z.strictObject(
+    Object.fromEntries(categories.map((c) => [c, years.optional()])) as {
+      [C in (typeof categories)[number]]: z.ZodOptional<typeof years>;
+    },
+  ),
+  assetTypes: z
+    .array(z.strictObject({ name: z.string().trim().min(1).max(200), years }))
+    .max(500)
+    .default([]),
+});
+export const summaryQuery = z.strictObject({
+  integrationId: z.uuid({ error: 'expected an integration id (UUID)' }).optional(),
+  customerId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+  ...clockQuery,
+  format: formatParam,
+});
+
+/** GET /v1/lifecycle/summary and the policies. PUT /policies changes settings: a "sync manager" route. */
+export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+  async function policyView(accountId: string, policy: Policy) {
+    const inUse = await assetTypesInUse(deps.db, accountId);
+    return {
+      categories: categories.map((category) => ({
+        category,
+        years: policy.categories[category],
+        defaultYears: defaultYears[category],
+        matches: category === 'other' ? null : categoryPatterns[category],
+      })),
+      assetTypes: [...policy.assetTypes.values()].map(({ label, years }) => ({ name: label, years })),
+      assetTypesInUse: inUse.map((t) => ({
+        ...t,
+        years: policy.assetTypes.get(assetTypeKey(t.name))?.years ?? policy.categories[t.category],
+      })),
+    };
+  }
+
+  app.get('/lifecycle/policies', async (request) => {
+    const { id } = accountOf(request);
+    return policyView(id, await loadPolicy(deps.db, id));
+  });
+
+  app.put('/lifecycle/policies', async (request) => {
+    const body = policiesBody.safeParse(request.body);
+    if (!body.success) throw invalidRequest(body.error, 'body');
+    const { id } = accountOf(request);
+    const policy = await replacePolicy(deps.db, id, {
+      categories: Object.fromEntries(Object.entries(body.data.categories).filter(([, y]) => y !== undefined)),
+      assetTypes: body.data.assetTypes,
+    });
+    return policyView(id, policy);
+  });
+
+  app.get('/lifecycle/summary', async (request, reply) => {
+    const query = summaryQuery.safeParse(request.query);
+    if (!query.success) throw invalidRequest(query.error, 'query');
+    const { id } = accountOf(request);
+    const integrationId = await integrationFor(deps.db, id, query.data.integrationId);
+    const clock = await resolveClock(deps.db, clockOf(query.data));
+    const summary = integrationId
+      ? await lifecycleSummary(
+          deps.db,
+          {
+            integrationId,
+            ...(query.data.customerId !== undefined ? { customerHaloId: query.data.customerId } : {}),
+          },
+          await loadPolicy(deps.db, id),
+          clock,
+        )
+      : null;
+    const answer = { integrationId, expiringWithinDays: clock.expiringWithinDays, ...summary };
+    if (!wantsCsv(request, query.data.format)) return answer;
+    return sendCsv(
+      reply,
+      'lifecycle-summary.csv',
+      summary ? summaryCsv(summary, query.data.customerId) : '\uFEFF',
+    );
+  });
+};
+
+const bandNames = ['Age <1', 'Age 1-2', 'Age 2-3', 'Age 3-4', 'Age 4-5', 'Age 5+', 'Age unknown'];
+
+/** One line per customer (ranked), after a line for all of them when no customer was asked for. */
+function summaryCsv(summary: LifecycleSummary, customerId: number | undefined): string {
+  const header = [
+    'Customer id',
+    'Customer',
+    'Hardware',
+    'Warranty expired',
+    'Warranty expiring',
+    'Warranty active',
+    'Warranty unknown',
+    'Replacement due',
+    ...bandNames,
+    ...summary.months.map((m) => `Warranties ending ${m}`),
+    'Licences',
+    'Seats bought',
+    'Seats in use',
+    ...summary.months.map((m) => `Licences ending ${m}`),
+  ];
+  const line = (r: CustomerLifecycle) =>
+    csvLine([
+      r.customerId,
+      r.name ?? (r.customerId === null ? '(no customer)' : null),
+      r.total,
+      r.warranty.expired,
+      r.warranty.expiring,
+      r.warranty.active,
+      r.warranty.unknown,
+      r.replacementDue,
+      ...r.ageBands,
+      ...r.expirationsByMonth,
+      r.software.licences,
+      r.software.seats.bought,
+      r.software.seats.inUse,
+      ...r.software.endingByMonth,
+    ]);
+  const all = { ...summary.hardware, customerId: null, name: 'All customers', software: summary.software };
+  return [
+    `\uFEFF${csvLine(header)}`,
+    ...(customerId === undefined ? [line(all)] : []),
+    ...summary.customers.map(line),
+  ].join('');
+}
