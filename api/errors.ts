@@ -4,6 +4,8 @@ import type { ZodError } from 'zod';
 export type ApiErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'forbidden'
+  | 'last_admin'
   | 'not_found'
   | 'halo_auth_failed'
   | 'halo_permission_denied'
@@ -21,6 +23,8 @@ export type ApiErrorCode =
 const statusOf = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
+  last_admin: 409,
   not_found: 404,
   halo_auth_failed: 422,
   halo_permission_denied: 422,

@@ -14,6 +14,7 @@ import {
 import { findRunningSyncRun, listSyncRuns } from '../../db/sync-runs-repository';
 import { haloSettingsSchema, type HaloSettings } from '../../halo/settings';
 import type { AppDeps } from '../app';
+import { audit, changedSettings } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { checkHaloCredentials } from '../halo-check';
@@ -111,6 +112,11 @@ export const integrationRoutes: FastifyPluginAsync<{
     try {
       await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
       const { run } = await syncs.startSync(targetOf(integration), 'full');
+      await audit(request, 'integration.created', {
+        integrationId: id,
+        tenant: settings.tenant,
+        syncId: run.id,
+      });
       return await reply
         .code(202)
         .send({ integration: integrationView(integration), sync: syncView(run, syncs) });
@@ -159,6 +165,14 @@ export const integrationRoutes: FastifyPluginAsync<{
       tokenScope,
     });
     if (!updated) throw notFound('Integration');
+    const before = {
+      ...current,
+      clientSecret: decryptSecret(deps.encryptionKey, stored.clientSecretEnc, stored.id),
+    };
+    await audit(request, 'integration.updated', {
+      integrationId: current.id,
+      fields: changedSettings(before, merged.data),
+    });
     const { run } = await syncs.startSync(targetOf(updated), 'full');
     return reply.code(202).send({ integration: integrationView(updated), sync: syncView(run, syncs) });
   });
@@ -170,6 +184,10 @@ export const integrationRoutes: FastifyPluginAsync<{
     const running = await findRunningSyncRun(deps.db, integration.id);
     if (running) await syncs.cancelSync(running);
     await deleteIntegration(deps.db, integration.accountId, integration.id);
+    await audit(request, 'integration.deleted', {
+      integrationId: integration.id,
+      tenant: integration.tenant,
+    });
     return reply.code(204).send();
   });
 
@@ -183,6 +201,7 @@ export const integrationRoutes: FastifyPluginAsync<{
         sync: syncView(run, syncs),
       });
     }
+    await audit(request, 'sync.started', { integrationId: integration.id, syncId: run.id, kind: run.kind });
     return reply.code(202).send(syncView(run, syncs));
   });
 
@@ -220,6 +239,7 @@ export const integrationRoutes: FastifyPluginAsync<{
     const next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
     if (current) await schedules.update(targetOf(integration), next);
     else await schedules.create(targetOf(integration), next);
+    await audit(request, 'schedule.updated', { integrationId: integration.id, from: current, to: next });
     return next;
   });
 };

@@ -1,25 +1,36 @@
 import { accounts } from './accounts';
+import { apiKeys } from './api-keys';
+import { auditLog } from './audit-log';
 import { customers } from './customers';
 import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
+import { members } from './members';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRuns } from './sync-runs';
 
 export {
   accounts,
+  apiKeys,
+  auditLog,
   customers,
   haloRequestBudgets,
   hardwareAssets,
   integrations,
+  members,
   softwareAssets,
   syncPages,
   syncRuns,
 };
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
+export type { Role } from './members';
+
 export type Account = typeof accounts.$inferSelect;
+export type Member = typeof members.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAccount = typeof accounts.$inferInsert;
 export type Integration = typeof integrations.$inferSelect;
 export type NewIntegration = typeof integrations.$inferInsert;

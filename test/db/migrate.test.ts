@@ -38,10 +38,13 @@ void describe('migrateDatabase', () => {
       rows.map((r) => r.table_name),
       [
         'accounts',
+        'api_keys',
+        'audit_log',
         'customers',
         'halo_request_budgets',
         'hardware_assets',
         'integrations',
+        'members',
         'software_assets',
         'sync_pages',
         'sync_runs',
