@@ -76,7 +76,7 @@ void describe('migration 0003_people on a database with accounts', () => {
       const columns = await database.sql`
         select column_name from information_schema.columns where table_name = 'accounts' order by 1`;
       assert.deepEqual(
-        columns.map((c) => c['column_name']),
+        columns.map((c) => String(c['column_name'])),
         ['created_at', 'id', 'name'],
       );
     } finally {
