@@ -39,16 +39,23 @@ function disable(control, reason) {
   if (control.title !== reason) control.title = reason;
 }
 
-/** One visible reason per guarded element, just after it (inside a form: at its top), hidden with it. */
+/**
+ * One visible reason per form (at its top) or per group of guarded controls (after the last of them), hidden
+ * when every control it speaks for is hidden.
+ */
 function showReason(element, reason) {
-  const inside = element.tagName === 'FORM';
-  let note = inside ? element.firstElementChild : element.nextElementSibling;
-  if (!note?.classList.contains('permission-note')) {
-    note = h(inside ? 'p' : 'span', { class: 'permission-note' }, reason);
-    if (inside) element.prepend(note);
-    else element.after(note);
+  const form = element.tagName === 'FORM';
+  const holder = form ? element : element.parentElement;
+  let note = [...holder.children].find((child) => child.classList.contains('permission-note'));
+  if (!note) {
+    note = h(form ? 'p' : 'span', { class: 'permission-note' }, reason);
+    if (form) holder.prepend(note);
+    else holder.append(note);
   }
-  if (note.hidden !== element.hidden) note.hidden = element.hidden;
+  const shown = form
+    ? !element.hidden
+    : [...holder.querySelectorAll(':scope > [data-needs]')].some((control) => !control.hidden);
+  if (note.hidden === shown) note.hidden = !shown;
 }
 
 function guard(element) {

@@ -51,7 +51,13 @@ export async function membersView({ root, signal }) {
         }
       });
       const remove = h('button', { type: 'button', class: 'button-small button-danger' }, 'Remove');
+      // Asks once more in place: removing someone stops all their keys at once.
       remove.addEventListener('click', async () => {
+        if (remove.dataset.confirm !== 'yes') {
+          remove.dataset.confirm = 'yes';
+          replace(remove, `Remove ${member.name} and their keys?`);
+          return;
+        }
         message.hidden = true;
         try {
           await api(`/v1/members/${member.id}`, { method: 'DELETE', signal });
