@@ -153,6 +153,11 @@ describe('people and permissions on the page', { skip: chromiumMissing, timeout:
       async () => (await call('/v1/me', keys.sync_manager)).body.member.role === 'viewer',
     );
     assert.equal((await call('/v1/audit', keys.sync_manager)).status, 403);
+
+    await tess.getByRole('button', { name: 'Remove' }).click();
+    await tess.getByRole('button', { name: 'Remove Tess Tech and their keys?' }).click();
+    await eventually('Tess to be gone', async () => (await tess.count()) === 0);
+    assert.ok(!(await call('/v1/members')).body.items.some((m: { name: string }) => m.name === 'Tess Tech'));
   });
 
   it('shows the admin the audit log: who did what, and from where', async () => {
@@ -166,6 +171,7 @@ describe('people and permissions on the page', { skip: chromiumMissing, timeout:
     assert.match(text, /API key revoked/);
     assert.match(text, /Member changed/);
     assert.match(text, /role: sync_manager → viewer/);
+    assert.match(text, /Member removed/);
     assert.ok(!text.includes(system.standin.settings.clientSecret));
   });
 });
