@@ -170,6 +170,32 @@ describe('members and API keys', { timeout: 60_000 }, () => {
     );
   });
 
+  it('lets only one of two admins demoting each other at the same moment succeed', async () => {
+    const second = await call(team.admin.key, 'POST', '/v1/members', { name: 'Second admin', role: 'admin' });
+    const secondId: string = second.body.member.id;
+    const secondKey: string = second.body.apiKey.key;
+    // Holding the admins' rows makes both requests pass authentication and then wait at the same check.
+    let both: Promise<Awaited<ReturnType<typeof call>>[]> | undefined;
+    await database.sql.begin(async (tx) => {
+      await tx`select id from members where account_id = ${team.accountId} and role = 'admin' for update`;
+      both = Promise.all([
+        call(team.admin.key, 'PATCH', `/v1/members/${secondId}`, { role: 'viewer' }),
+        call(secondKey, 'PATCH', `/v1/members/${team.admin.id}`, { role: 'viewer' }),
+      ]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    });
+    const answers = await both!;
+    const statuses = answers.map((a) => a.status).sort();
+    assert.deepEqual(statuses, [200, 409], answers.map((a) => a.text).join(' | '));
+    const [admins] = await database.sql`
+      select count(*)::int as n from members where account_id = ${team.accountId} and role = 'admin'`;
+    assert.equal(admins?.['n'], 1);
+    // Back to one admin, Ada, for the tests after this one.
+    const adaWon = answers[0]?.status === 200;
+    if (!adaWon) await call(secondKey, 'PATCH', `/v1/members/${team.admin.id}`, { role: 'admin' });
+    assert.equal((await call(team.admin.key, 'DELETE', `/v1/members/${secondId}`)).status, 204);
+  });
+
   it('removes a member, whose keys stop working at once', async () => {
     const added = await call(team.admin.key, 'POST', '/v1/members', { name: 'Leaver', role: 'sync_manager' });
     const key: string = added.body.apiKey.key;
@@ -212,7 +238,10 @@ describe('members and API keys', { timeout: 60_000 }, () => {
     assert.ok(revokedBySelf, 'the viewer revoking their own key was recorded under their name');
     assert.equal(revokedBySelf.apiKey.prefix, team.viewer.key.slice(0, 8));
     assert.equal(revokedBySelf.ip, '127.0.0.1');
-    const updated = log.body.items.find((e: { action: string }) => e.action === 'member.updated');
+    const updated = log.body.items.find(
+      (e: { action: string; details: { memberId?: string } }) =>
+        e.action === 'member.updated' && e.details.memberId === team.viewer.id,
+    );
     assert.deepEqual(updated.details.changes, { role: { from: 'sync_manager', to: 'viewer' } });
     const table = JSON.stringify(await database.sql`select * from audit_log`);
     for (const key of [team.admin.key, team.viewer.key, team.sync_manager.key])

@@ -93,6 +93,15 @@ describe('who may call which route', { timeout: 120_000 }, () => {
     assert.ok(answers.includes('allowed') && answers.includes('denied'));
   });
 
+  it("documents each route's permission, from the same table, in the OpenAPI document", async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    const remove = doc.paths['/v1/integrations/{id}'].delete;
+    assert.equal(remove['x-permission'], 'manage_sync');
+    assert.match(remove.responses['403'].description, /Manage Sync Settings/);
+    assert.equal(doc.paths['/v1/members'].post['x-permission'], 'admin');
+    assert.equal(doc.paths['/healthz'].get['x-permission'], undefined);
+  });
+
   it('says "Manage Sync Settings" when a viewer tries to change sync settings', async () => {
     const response = await app.inject({
       method: 'DELETE',
