@@ -111,6 +111,7 @@ export default tseslint.config(
           'Node',
           'CustomEvent',
           'HashChangeEvent',
+          'MutationObserver',
           'AbortController',
           'setTimeout',
           'clearTimeout',

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
 import type { KeyInput } from '../db/crypto';
+import { decorateAudit } from './audit';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { logFields } from '../config/logging';
@@ -10,6 +11,8 @@ import { addRequestLogContext } from './logging';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { trackRoutes } from './openapi';
 import { createRateLimiter, createUnauthenticatedLimiter } from './rate-limit';
+import { decorateCaller } from './people';
+import { authorize } from './permissions';
 import { budgetRoutes } from './routes/budget';
 import { docsRoutes } from './routes/docs';
 import { haloRoutes } from './routes/halo';
@@ -17,6 +20,7 @@ import { healthRoutes } from './routes/health';
 import { integrationRoutes } from './routes/integrations';
 import { lifecycleRoutes } from './routes/lifecycle';
 import { metricsRoutes } from './routes/metrics';
+import { peopleRoutes } from './routes/people';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
 import { webRoutes } from './routes/web';
@@ -62,6 +66,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const metrics = deps.metrics ?? createApiMetrics(deps.db);
   metrics.instrument(app);
   app.decorateRequest('account', null);
+  decorateCaller(app);
+  decorateAudit(app, deps.db);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
     throw notFound(`${request.method} ${request.url.split('?')[0]}`);
@@ -86,12 +92,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         'onRequest',
         createRateLimiter({ limit: deps.config.API_RATE_LIMIT_PER_MINUTE, windowMs: 60_000 }),
       );
+      // After authentication: the role check of api/permissions.ts, the one place every route is checked.
+      v1.addHook('onRequest', authorize);
       await v1.register(integrationRoutes, { deps, syncs, schedules });
       await v1.register(haloRoutes, { deps });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
       await v1.register(budgetRoutes, { deps });
       await v1.register(lifecycleRoutes, { deps });
+      await v1.register(peopleRoutes, { deps });
     },
     { prefix: '/v1' },
   );

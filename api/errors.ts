@@ -5,6 +5,8 @@ import { unreachableDependency, type Dependency } from './unreachable';
 export type ApiErrorCode =
   | 'invalid_request'
   | 'unauthorized'
+  | 'forbidden'
+  | 'last_admin'
   | 'not_found'
   | 'halo_auth_failed'
   | 'halo_permission_denied'
@@ -23,6 +25,8 @@ export type ApiErrorCode =
 const statusOf = {
   invalid_request: 400,
   unauthorized: 401,
+  forbidden: 403,
+  last_admin: 409,
   not_found: 404,
   halo_auth_failed: 422,
   halo_permission_denied: 422,

@@ -1,5 +1,5 @@
 // The API's log: pino's JSON lines as Fastify writes them, with the request id on every line, the account,
-// integration and sync a request is about added as soon as they are known, and secrets kept out.
+// member, integration and sync a request is about added as soon as they are known, and secrets kept out.
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { loggableError, logFields, redactPaths, REDACTED, scrubSecrets } from '../config/logging';
 import type { Env } from '../config/env';
@@ -55,6 +55,7 @@ export function addRequestLogContext(app: FastifyInstance): void {
   app.addHook('preHandler', async (request, reply) => {
     const bindings = {
       ...(request.account ? { [logFields.accountId]: request.account.id } : {}),
+      ...(request.member ? { memberId: request.member.id } : {}),
       ...idsOf(request.routeOptions.url, request.params),
     };
     if (Object.keys(bindings).length === 0) return;

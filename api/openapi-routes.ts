@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { haloSettingsInputSchema } from '../halo/settings';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './openapi';
+import { peopleRouteDocs } from './openapi-people';
 import {
   customerSchema,
   errorSchema,
@@ -354,6 +355,7 @@ export const routeDocs: RouteDocs = {
     query: customersQuery,
     responses: { 200: { description: 'A page', schema: customersPage }, ...noInput, ...withId },
   },
+  ...peopleRouteDocs,
 };
 
 function readiness(status: 'ready' | 'not_ready') {

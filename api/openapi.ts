@@ -3,6 +3,8 @@
 // registered is in it, so a new route without an entry fails the tests.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { errorSchema } from './openapi-schemas';
+import { permissionNames, permissionOf } from './permissions';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
@@ -117,9 +119,18 @@ function operation(method: HttpMethod, url: string, doc: OperationDoc) {
       return [status, { description: response.description, ...(content ? { content } : {}) }];
     }),
   );
+  // The permission each route needs comes from the one table the API checks it with.
+  const permission = permissionOf(method, url);
+  if (permission !== undefined && permission !== 'public') {
+    responses['403'] = {
+      description: `forbidden: needs the ${permissionNames[permission]} permission`,
+      content: { 'application/json': { schema: jsonSchema(errorSchema, 'output') } },
+    };
+  }
   return {
     operationId: operationId(method, url),
     summary: doc.summary,
+    ...(permission !== undefined && permission !== 'public' ? { 'x-permission': permission } : {}),
     ...(doc.description ? { description: doc.description } : {}),
     tags: [doc.tag],
     security: auth === 'none' ? [] : [{ [auth]: [] }],

@@ -1,41 +1,32 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { eq } from 'drizzle-orm';
 import type { Executor } from './client';
+import { createApiKey, findKeyHolder } from './api-keys-repository';
+import { insertMember } from './members-repository';
 import { accounts } from './schema/index';
 
-const API_KEY_PREFIX = 'hak_';
+export { hashApiKey } from './api-keys-repository';
 
-/** sha256 hex. API keys carry 256 random bits, so a fast unsalted hash is enough to make a leaked table useless. */
-export function hashApiKey(apiKey: string): string {
-  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
-}
-
-/** Creates an account and its API key. The key is returned once and only its hash is kept. */
+/**
+ * Creates an account with its first admin and that admin's first API key, in one transaction. The key is
+ * returned once and only its hash is kept.
+ */
 export async function createAccount(
   db: Executor,
   name: string,
-): Promise<{ accountId: string; apiKey: string }> {
-  const apiKey = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-  const [row] = await db
-    .insert(accounts)
-    .values({ name, apiKeyHash: hashApiKey(apiKey), apiKeyPrefix: apiKey.slice(0, 8) })
-    .returning({ id: accounts.id });
-  if (!row) throw new Error('Inserting the account returned no row');
-  return { accountId: row.id, apiKey };
+  adminName = 'First admin',
+): Promise<{ accountId: string; memberId: string; apiKey: string }> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx.insert(accounts).values({ name }).returning({ id: accounts.id });
+    if (!row) throw new Error('Inserting the account returned no row');
+    const member = await insertMember(tx, { accountId: row.id, name: adminName, role: 'admin' });
+    const { key } = await createApiKey(tx, { accountId: row.id, memberId: member.id, name: 'First key' });
+    return { accountId: row.id, memberId: member.id, apiKey: key };
+  });
 }
 
-/**
- * Finds the account an API key belongs to. Every input is hashed and looked up the same way (no early exit on
- * a malformed key), so response time says nothing about what was sent.
- */
+/** The account a live API key belongs to (see findKeyHolder for what "live" means). */
 export async function findAccountByApiKey(
   db: Executor,
   apiKey: string,
 ): Promise<{ id: string; name: string } | null> {
-  const [row] = await db
-    .select({ id: accounts.id, name: accounts.name })
-    .from(accounts)
-    .where(eq(accounts.apiKeyHash, hashApiKey(apiKey)))
-    .limit(1);
-  return row ?? null;
+  return (await findKeyHolder(db, apiKey))?.account ?? null;
 }

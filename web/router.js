@@ -57,9 +57,15 @@ export function createRouter(routes, outlet, { onRoute } = {}) {
       }
     } catch (error) {
       if (entry.controller.signal.aborted) return;
+      // A refusal for the role will not change on a retry; say so instead of offering one.
+      const refused = error.status === 403;
       replace(
         root,
-        problemPanel('Something went wrong', error.message, () => void render()),
+        problemPanel(
+          refused ? 'Not open to your role' : 'Something went wrong',
+          error.message,
+          refused ? null : () => void render(),
+        ),
       );
     } finally {
       if (current === entry) outlet.removeAttribute('aria-busy');

@@ -1,9 +1,11 @@
 // Which view each hash path shows, and which header section it belongs to.
 import { assetsView } from './views/assets.js';
+import { auditView } from './views/audit.js';
 import { customersView } from './views/customers.js';
 import { homeView, integrationsView } from './views/integrations.js';
 import { integrationView } from './views/integration.js';
 import { lifecycleView } from './views/lifecycle.js';
+import { membersView, ownKeysView } from './views/members.js';
 import { editView, setupView } from './views/setup.js';
 import { syncView } from './views/sync.js';
 
@@ -19,4 +21,7 @@ export const routes = [
   { pattern: /^\/assets\/(hardware|software)$/, view: assetsView, section: 'assets' },
   { pattern: /^\/customers$/, view: customersView, section: 'customers' },
   { pattern: /^\/lifecycle$/, view: lifecycleView, section: 'lifecycle' },
+  { pattern: /^\/members$/, view: membersView, section: 'members' },
+  { pattern: /^\/keys$/, view: ownKeysView, section: 'keys' },
+  { pattern: /^\/audit$/, view: auditView, section: 'audit' },
 ];

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { z } from 'zod';
 import { findIntegration, setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
 import type { AppDeps } from '../app';
+import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { invalidRequest, notFound } from '../errors';
 import { idParams } from './integrations';
@@ -35,6 +36,7 @@ export const budgetRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     if (!body.success) throw invalidRequest(body.error, 'body');
     const row = await setIntegrationBudget(deps.db, accountOf(request).id, params.data.id, body.data);
     if (!row) throw notFound('Integration');
+    await audit(request, 'budget.updated', { integrationId: row.id, to: body.data });
     return view(row);
   });
 };

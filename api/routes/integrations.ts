@@ -14,6 +14,7 @@ import {
 import { findRunningSyncRun, listSyncRuns } from '../../db/sync-runs-repository';
 import { haloSettingsSchema, type HaloSettings } from '../../halo/settings';
 import type { AppDeps } from '../app';
+import { audit, changedSettings } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, invalidRequest, notFound } from '../errors';
 import { checkHaloCredentials } from '../halo-check';
@@ -117,6 +118,11 @@ export const integrationRoutes: FastifyPluginAsync<{
       await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
       scheduled = true;
       const { run } = await syncs.startSync(targetOf(integration), 'full');
+      await audit(request, 'integration.created', {
+        integrationId: id,
+        tenant: settings.tenant,
+        syncId: run.id,
+      });
       return await reply
         .code(202)
         .send({ integration: integrationView(integration), sync: syncView(run, syncs) });
@@ -171,6 +177,14 @@ export const integrationRoutes: FastifyPluginAsync<{
       tokenScope,
     });
     if (!updated) throw notFound('Integration');
+    const before = {
+      ...current,
+      clientSecret: decryptSecret(deps.encryptionKey, stored.clientSecretEnc, stored.id),
+    };
+    await audit(request, 'integration.updated', {
+      integrationId: current.id,
+      fields: changedSettings(before, merged.data),
+    });
     try {
       const { run } = await syncs.startSync(targetOf(updated), 'full');
       return await reply
@@ -206,6 +220,10 @@ export const integrationRoutes: FastifyPluginAsync<{
         true,
       );
     }
+    await audit(request, 'integration.deleted', {
+      integrationId: integration.id,
+      tenant: integration.tenant,
+    });
     return reply.code(204).send();
   });
 
@@ -219,6 +237,7 @@ export const integrationRoutes: FastifyPluginAsync<{
         sync: syncView(run, syncs),
       });
     }
+    await audit(request, 'sync.started', { integrationId: integration.id, syncId: run.id, kind: run.kind });
     return reply.code(202).send(syncView(run, syncs));
   });
 
@@ -252,15 +271,18 @@ export const integrationRoutes: FastifyPluginAsync<{
     const integration = await ownIntegration(request);
     const body = scheduleBody.safeParse(request.body ?? {});
     if (!body.success) throw invalidRequest(body.error, 'body');
+    let current: Awaited<ReturnType<typeof schedules.read>> | null;
+    let next: ReturnType<typeof defaultScheduleSettings>;
     try {
-      const current = (await schedules.read(integration.id)) ?? null;
-      const next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
+      current = (await schedules.read(integration.id)) ?? null;
+      next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
       if (current) await schedules.update(targetOf(integration), next);
       else await schedules.create(targetOf(integration), next);
-      return next;
     } catch (error) {
       throw explainOutage(error, 'The schedule was not changed.', false);
     }
+    await audit(request, 'schedule.updated', { integrationId: integration.id, from: current, to: next });
+    return next;
   });
 };
 

@@ -11,6 +11,7 @@ import {
 import { lifecycleSummary, type CustomerLifecycle, type LifecycleSummary } from '../../db/lifecycle-summary';
 import { resolveClock } from '../../db/lifecycle-sql';
 import type { AppDeps } from '../app';
+import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { csvLine, sendCsv, wantsCsv } from '../csv';
 import { invalidRequest } from '../errors';
@@ -66,6 +67,10 @@ export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
     const { id } = accountOf(request);
     const policy = await replacePolicy(deps.db, id, {
       categories: Object.fromEntries(Object.entries(body.data.categories).filter(([, y]) => y !== undefined)),
+      assetTypes: body.data.assetTypes,
+    });
+    await audit(request, 'lifecycle_policy.updated', {
+      categories: body.data.categories,
       assetTypes: body.data.assetTypes,
     });
     return policyView(id, policy);

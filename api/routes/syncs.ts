@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { findSyncRun, findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import type { AppDeps } from '../app';
+import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';
 import type { SyncService } from '../sync-service';
@@ -29,6 +30,11 @@ export const syncRoutes: FastifyPluginAsync<{ deps: AppDeps; syncs: SyncService 
       });
     }
     await syncs.cancelSync(run);
+    await audit(request, 'sync.cancelled', {
+      integrationId: run.integrationId,
+      syncId: run.id,
+      kind: run.kind,
+    });
     return reply.code(202).send(syncView((await findSyncRunById(deps.db, run.id)) ?? run, syncs));
   });
 };

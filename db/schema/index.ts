@@ -1,9 +1,12 @@
 import { accounts } from './accounts';
+import { apiKeys } from './api-keys';
+import { auditLog } from './audit-log';
 import { customers } from './customers';
 import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
 import { lifecyclePolicies } from './lifecycle-policies';
+import { members } from './members';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRunTotals } from './sync-run-totals';
@@ -11,11 +14,14 @@ import { syncRuns } from './sync-runs';
 
 export {
   accounts,
+  apiKeys,
+  auditLog,
   customers,
   haloRequestBudgets,
   hardwareAssets,
   integrations,
   lifecyclePolicies,
+  members,
   softwareAssets,
   syncPages,
   syncRunTotals,
@@ -23,7 +29,12 @@ export {
 };
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
+export type { Role } from './members';
+
 export type Account = typeof accounts.$inferSelect;
+export type Member = typeof members.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;
 export type NewAccount = typeof accounts.$inferInsert;
 export type Integration = typeof integrations.$inferSelect;
 export type NewIntegration = typeof integrations.$inferInsert;

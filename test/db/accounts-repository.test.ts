@@ -12,15 +12,19 @@ void describe('accounts repository', () => {
     await t.drop();
   });
 
-  void it('creates an account whose key finds it, storing only the hash and a prefix', async () => {
-    const { accountId, apiKey } = await createAccount(t.db, 'Acme MSP');
+  void it("creates an account with its first admin, whose key finds it, storing only the key's hash and prefix", async () => {
+    const { accountId, memberId, apiKey } = await createAccount(t.db, 'Acme MSP');
     assert.match(apiKey, /^hak_[\w-]{43}$/);
     assert.deepEqual(await findAccountByApiKey(t.db, apiKey), { id: accountId, name: 'Acme MSP' });
 
-    const [row] = await t.sql`select api_key_hash, api_key_prefix from accounts where id = ${accountId}`;
-    assert.equal(row?.['api_key_hash'], hashApiKey(apiKey));
-    assert.match(String(row?.['api_key_hash']), /^[0-9a-f]{64}$/);
-    assert.equal(row?.['api_key_prefix'], apiKey.slice(0, 8));
+    const [member] = await t.sql`select account_id, role from members where id = ${memberId}`;
+    assert.deepEqual({ ...member }, { account_id: accountId, role: 'admin' });
+    const [row] = await t.sql`select key_hash, key_prefix from api_keys where member_id = ${memberId}`;
+    assert.equal(row?.['key_hash'], hashApiKey(apiKey));
+    assert.match(String(row?.['key_hash']), /^[0-9a-f]{64}$/);
+    assert.equal(row?.['key_prefix'], apiKey.slice(0, 8));
+    const stored = JSON.stringify(await t.sql`select * from api_keys`);
+    assert.ok(!stored.includes(apiKey), 'the key itself is stored');
   });
 
   void it('gives every account a different key', async () => {

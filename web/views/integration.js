@@ -45,7 +45,7 @@ export async function integrationView({ root, params: [id], signal }) {
       h(
         'p',
         { class: 'actions' },
-        h('a', { class: 'button', href: `#/integrations/${id}/edit` }, 'Edit'),
+        h('a', { class: 'button', href: `#/integrations/${id}/edit`, 'data-needs': 'manage_sync' }, 'Edit'),
         deleteControl(integration, name, signal),
       ),
     ),
@@ -89,8 +89,16 @@ function syncNowSection(integration, signal) {
     }
   }
   buttons.push(
-    h('button', { type: 'button', class: 'button-primary', onClick: () => start('full') }, 'Full sync now'),
-    h('button', { type: 'button', onClick: () => start('incremental') }, 'Incremental sync now'),
+    h(
+      'button',
+      { type: 'button', class: 'button-primary', onClick: () => start('full'), 'data-needs': 'manage_sync' },
+      'Full sync now',
+    ),
+    h(
+      'button',
+      { type: 'button', onClick: () => start('incremental'), 'data-needs': 'manage_sync' },
+      'Incremental sync now',
+    ),
   );
   return h(
     'section',
@@ -146,7 +154,12 @@ function deleteControl(integration, name, signal) {
   });
   const open = h(
     'button',
-    { type: 'button', class: 'button-danger', onClick: () => dialog.showModal() },
+    {
+      type: 'button',
+      class: 'button-danger',
+      onClick: () => dialog.showModal(),
+      'data-needs': 'manage_sync',
+    },
     'Delete…',
   );
   return [open, dialog];

@@ -44,6 +44,14 @@ export async function integrationsView({ root, signal }) {
         ),
       ),
     ),
-    h('p', {}, h('a', { class: 'button', href: '#/integrations/new' }, 'Add Halo ITSM integration')),
+    h(
+      'p',
+      {},
+      h(
+        'a',
+        { class: 'button', href: '#/integrations/new', 'data-needs': 'manage_sync' },
+        'Add Halo ITSM integration',
+      ),
+    ),
   );
 }

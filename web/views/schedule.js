@@ -123,7 +123,13 @@ export async function scheduleSection(integration, signal) {
   section.append(
     h(
       'form',
-      { novalidate: true, method: 'post', onSubmit: submit, class: 'schedule-form' },
+      {
+        novalidate: true,
+        method: 'post',
+        onSubmit: submit,
+        class: 'schedule-form',
+        'data-needs': 'manage_sync',
+      },
       h('div', { class: 'field-row' }, fields),
       h(
         'div',

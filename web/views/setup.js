@@ -56,7 +56,7 @@ function setupForm({ values, secretHint, buttonLabel, send, discover = false }) 
 
   const form = h(
     'form',
-    { class: 'setup-form', novalidate: true, method: 'post', onSubmit: submit },
+    { class: 'setup-form', novalidate: true, method: 'post', onSubmit: submit, 'data-needs': 'manage_sync' },
     nodes,
     message,
     h('div', { class: 'actions' }, button),

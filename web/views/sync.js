@@ -45,7 +45,7 @@ export async function syncView({ root, params: [id], signal }) {
   const notice = h('p', { class: 'message', role: 'status', hidden: true });
   const cancelButton = h(
     'button',
-    { type: 'button', class: 'button-danger', onClick: cancel },
+    { type: 'button', class: 'button-danger', onClick: cancel, 'data-needs': 'manage_sync' },
     'Cancel sync',
   );
   const finishedLinks = h(
