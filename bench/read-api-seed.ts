@@ -159,8 +159,8 @@ async function seedFleet(tx: postgres.TransactionSql, count: number) {
   if (count === 0) return;
   await tx.unsafe(
     `with a as (
-       insert into accounts (name, api_key_hash, api_key_prefix)
-       select 'Fleet account ' || n, md5('fleet' || n || random()), 'hak_flee' from generate_series(1, $1::int) as n
+       insert into accounts (name)
+       select 'Fleet account ' || n from generate_series(1, $1::int) as n
        returning id
      ), numbered as (select id, row_number() over () as k from a)
      insert into integrations (account_id, resource_server_url, auth_server_url, tenant, client_id,

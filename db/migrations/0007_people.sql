@@ -46,5 +46,26 @@ CREATE INDEX "api_keys_account_id_idx" ON "api_keys" USING btree ("account_id");
 CREATE INDEX "audit_log_account_id_idx" ON "audit_log" USING btree ("account_id","id");--> statement-breakpoint
 CREATE INDEX "audit_log_account_integration_idx" ON "audit_log" USING btree ("account_id","integration_id","id");--> statement-breakpoint
 CREATE INDEX "members_account_id_idx" ON "members" USING btree ("account_id");--> statement-breakpoint
+-- Hand-written: every existing account's one key becomes the key of its first admin, with the same hash and
+-- prefix, so keys handed out before members existed keep working. Only then are the old columns dropped.
+INSERT INTO "members" ("account_id", "name", "role", "created_at")
+SELECT "id", 'First admin', 'admin', "created_at" FROM "accounts";--> statement-breakpoint
+INSERT INTO "api_keys" ("account_id", "member_id", "name", "key_hash", "key_prefix", "created_at")
+SELECT a."id", m."id", 'Account key', a."api_key_hash", a."api_key_prefix", a."created_at"
+FROM "accounts" a JOIN "members" m ON m."account_id" = a."id";--> statement-breakpoint
+-- Hand-written: the audit log is append-only. UPDATE and TRUNCATE are refused; DELETE only when the account
+-- is gone already, which is the ON DELETE CASCADE from accounts.
+CREATE FUNCTION "audit_log_append_only"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND NOT EXISTS (SELECT 1 FROM "accounts" WHERE "id" = OLD."account_id") THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'audit_log is append-only: % refused', TG_OP USING ERRCODE = '42501';
+END
+$$;--> statement-breakpoint
+CREATE TRIGGER "audit_log_no_change" BEFORE UPDATE OR DELETE ON "audit_log"
+FOR EACH ROW EXECUTE FUNCTION "audit_log_append_only"();--> statement-breakpoint
+CREATE TRIGGER "audit_log_no_truncate" BEFORE TRUNCATE ON "audit_log"
+FOR EACH STATEMENT EXECUTE FUNCTION "audit_log_append_only"();--> statement-breakpoint
 ALTER TABLE "accounts" DROP COLUMN "api_key_hash";--> statement-breakpoint
 ALTER TABLE "accounts" DROP COLUMN "api_key_prefix";
