@@ -3,9 +3,12 @@ import { customers } from './customers';
 import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
+import { recordChanges } from './record-changes';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRuns } from './sync-runs';
+import { webhookDeliveries } from './webhook-deliveries';
+import { webhooks } from './webhooks';
 
 export {
   accounts,
@@ -13,10 +16,16 @@ export {
   haloRequestBudgets,
   hardwareAssets,
   integrations,
+  recordChanges,
   softwareAssets,
   syncPages,
   syncRuns,
+  webhookDeliveries,
+  webhooks,
 };
+export type { ChangeType } from './record-changes';
+export type { DeliveryStatus, WebhookEvent } from './webhook-deliveries';
+export type { WebhookEventType, WebhookFormat } from './webhooks';
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
 export type Account = typeof accounts.$inferSelect;
@@ -30,3 +39,6 @@ export type SyncRun = typeof syncRuns.$inferSelect;
 export type NewSyncRun = typeof syncRuns.$inferInsert;
 export type SyncPage = typeof syncPages.$inferSelect;
 export type HaloRequestBudget = typeof haloRequestBudgets.$inferSelect;
+export type RecordChange = typeof recordChanges.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -42,9 +42,12 @@ void describe('migrateDatabase', () => {
         'halo_request_budgets',
         'hardware_assets',
         'integrations',
+        'record_changes',
         'software_assets',
         'sync_pages',
         'sync_runs',
+        'webhook_deliveries',
+        'webhooks',
       ],
     );
   });
