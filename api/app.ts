@@ -9,6 +9,7 @@ import { createApiMetrics, type ApiMetrics } from './metrics';
 import { trackRoutes } from './openapi';
 import { createRateLimiter } from './rate-limit';
 import { budgetRoutes } from './routes/budget';
+import { changeRoutes } from './routes/changes';
 import { docsRoutes } from './routes/docs';
 import { haloRoutes } from './routes/halo';
 import { healthRoutes } from './routes/health';
@@ -17,6 +18,7 @@ import { metricsRoutes } from './routes/metrics';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
 import { webRoutes } from './routes/web';
+import { webhookRoutes } from './routes/webhooks';
 import { createSchedules } from './schedules';
 import { createSyncService } from './sync-service';
 
@@ -68,6 +70,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });
       await v1.register(budgetRoutes, { deps });
+      await v1.register(changeRoutes, { deps });
+      await v1.register(webhookRoutes, { deps });
     },
     { prefix: '/v1' },
   );

@@ -11,6 +11,7 @@ export interface ChangePosition {
 }
 
 export interface ChangeEntry extends ChangePosition {
+  integrationId: string;
   kind: HaloKind;
   haloId: number;
   change: ChangeType;
@@ -71,6 +72,7 @@ export async function readChanges(db: Executor, opts: ReadChangesOptions): Promi
   return rows.map((r) => ({
     id: Number(r.id),
     xid: r.xid,
+    integrationId: opts.integrationId,
     kind: r.kind,
     haloId: r.halo_id,
     change: r.change,
