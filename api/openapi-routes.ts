@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { haloSettingsInputSchema } from '../halo/settings';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './openapi';
+import { notifyRouteDocs } from './openapi-notify';
 import {
   assetSchema,
   customerSchema,
@@ -287,6 +288,7 @@ export const routeDocs: RouteDocs = {
     query: customersQuery,
     responses: { 200: { description: 'A page', schema: customersPage }, ...noInput, ...withId },
   },
+  ...notifyRouteDocs,
 };
 
 function readiness(status: 'ready' | 'not_ready') {

@@ -7,7 +7,7 @@ import {
   type Webhook,
   type WebhookDelivery,
   type WebhookEvent,
-  type WebhookEventType,
+  type SubscribableEvent,
   type WebhookFormat,
 } from './schema/index';
 
@@ -17,7 +17,7 @@ const { secretEnc: _secret, ...summaryColumns } = getTableColumns(webhooks);
 
 export interface WebhookSettings {
   url: string;
-  events: WebhookEventType[];
+  events: SubscribableEvent[];
   format: WebhookFormat;
   description: string;
 }

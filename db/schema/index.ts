@@ -25,7 +25,7 @@ export {
 };
 export type { ChangeType } from './record-changes';
 export type { DeliveryStatus, WebhookEvent } from './webhook-deliveries';
-export type { WebhookEventType, WebhookFormat } from './webhooks';
+export type { SubscribableEvent, WebhookEventType, WebhookFormat } from './webhooks';
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
 export type Account = typeof accounts.$inferSelect;

@@ -9,7 +9,9 @@ export const webhookEventTypes = [
   'sync.warning',
   'integration.stale',
 ] as const;
-export type WebhookEventType = (typeof webhookEventTypes)[number] | 'webhook.test';
+/** The events a webhook can ask for; `webhook.test` is sent on request only. */
+export type SubscribableEvent = (typeof webhookEventTypes)[number];
+export type WebhookEventType = SubscribableEvent | 'webhook.test';
 export type WebhookFormat = 'json' | 'slack' | 'teams';
 
 /** Where an account wants to hear about its syncs, and in which format. */
@@ -21,7 +23,7 @@ export const webhooks = pgTable(
       .notNull()
       .references(() => accounts.id, { onDelete: 'cascade' }),
     url: text('url').notNull(),
-    events: jsonb('events').$type<WebhookEventType[]>().notNull(),
+    events: jsonb('events').$type<SubscribableEvent[]>().notNull(),
     format: text('format').$type<WebhookFormat>().notNull(),
     description: text('description').notNull().default(''),
     /** The signing secret, AES-256-GCM bound to this row's id (db/crypto.ts); shown once, never returned. */
