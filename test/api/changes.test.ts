@@ -62,7 +62,7 @@ describe('GET /v1/changes', () => {
 
     const customers = (await get(`integrationId=${integrationId}&kind=customers`)).json();
     assert.deepEqual(
-      customers.items.map((i: any) => [i.haloId, i.record.name]),
+      customers.items.map((i: any): [number, string] => [i.haloId, i.record.name]),
       [[7, 'Customer 7']],
     );
   });
