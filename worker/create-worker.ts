@@ -8,6 +8,7 @@ import {
 } from '@temporalio/worker';
 import { createScheduleActivities } from '../activities/schedule-activities';
 import { createActivities, type ActivityDeps } from '../activities/sync-activities';
+import { createUpkeepActivities } from '../activities/upkeep-activities';
 import { createWebhookActivities } from '../activities/webhook-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -46,6 +47,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     activities: {
       ...createActivities(options.deps),
       ...createScheduleActivities(options.deps),
+      ...createUpkeepActivities(options.deps),
       ...createWebhookActivities({
         ...options.deps,
         ...(options.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),

@@ -2,3 +2,4 @@
 export { FullSync, IncrementalSync, progressQuery } from './sync';
 export { ScheduledSync } from './scheduled-sync';
 export { DeliverWebhook } from './webhook-delivery';
+export { CheckStale, PruneHistory } from './upkeep';

@@ -40,7 +40,7 @@ CREATE TABLE "webhooks" (
 );
 --> statement-breakpoint
 ALTER TABLE "integrations" ADD COLUMN "stale_after_hours" integer;--> statement-breakpoint
-ALTER TABLE "integrations" ADD COLUMN "stale_notified_at" timestamp with time zone;--> statement-breakpoint
+ALTER TABLE "integrations" ADD COLUMN "stale_reported_for" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "record_changes" ADD CONSTRAINT "record_changes_integration_id_integrations_id_fk" FOREIGN KEY ("integration_id") REFERENCES "public"."integrations"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_webhook_id_webhooks_id_fk" FOREIGN KEY ("webhook_id") REFERENCES "public"."webhooks"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "webhooks" ADD CONSTRAINT "webhooks_account_id_accounts_id_fk" FOREIGN KEY ("account_id") REFERENCES "public"."accounts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -29,8 +29,11 @@ export const integrations = pgTable(
     tokenScope: text('token_scope'),
     /** integration.stale fires after this many hours without a completed sync; null uses the default (26). */
     staleAfterHours: integer('stale_after_hours'),
-    /** When integration.stale last fired; it fires again only after a later completed sync goes stale. */
-    staleNotifiedAt: instant('stale_notified_at'),
+    /**
+     * The stale period integration.stale last reported, named by the instant it counts from (the last
+     * success, or the creation when none): the event fires again only for a later one.
+     */
+    staleReportedFor: instant('stale_reported_for'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
