@@ -36,7 +36,10 @@ if (metricsApp) {
 }
 
 let closing = false;
-let serviceSchedules: { stop(): void } | undefined;
+// The stale check and history pruning run as Temporal Schedules, not timers in this process.
+const serviceSchedules = keepEnsuringServiceSchedules(temporal, config, (error) =>
+  app.log.warn({ err: error }, 'service schedules not yet in place; retrying in 30 s'),
+);
 // A response sent while closing ends its connection: otherwise a client holding a kept-alive connection,
 // busy when the signal came, keeps app.close() waiting until the grace period runs out.
 app.addHook('onSend', async (_request, reply) => {
@@ -46,7 +49,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     if (closing) return;
     closing = true;
-    serviceSchedules?.stop();
+    serviceSchedules.stop();
     app.log.info({ signal, graceSeconds: config.API_SHUTDOWN_GRACE_SECONDS }, 'shutting down');
     // Requests in flight get the grace period; after it the process leaves anyway, so a stuck request
     // cannot hold up a deploy.
@@ -72,10 +75,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 await app.listen({ port: config.PORT, host: config.HOST });
-// The stale check and history pruning run as Temporal Schedules, not timers in this process.
-serviceSchedules = keepEnsuringServiceSchedules(temporal, config, (error) =>
-  app.log.warn({ err: error }, 'service schedules not yet in place; retrying in 30 s'),
-);
 if (metricsApp && metricsPort !== undefined) {
   await metricsApp.listen({ port: metricsPort, host: config.METRICS_HOST });
 }
