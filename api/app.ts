@@ -8,6 +8,7 @@ import { addRequestLogContext } from './logging';
 import { createApiMetrics, type ApiMetrics } from './metrics';
 import { trackRoutes } from './openapi';
 import { createRateLimiter } from './rate-limit';
+import { alertRoutes } from './routes/alerts';
 import { budgetRoutes } from './routes/budget';
 import { changeRoutes } from './routes/changes';
 import { docsRoutes } from './routes/docs';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(budgetRoutes, { deps });
       await v1.register(changeRoutes, { deps });
       await v1.register(webhookRoutes, { deps });
+      await v1.register(alertRoutes, { deps });
     },
     { prefix: '/v1' },
   );

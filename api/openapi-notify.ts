@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './openapi';
 import { customerSchema, errorSchema, hardwareSchema, softwareSchema } from './openapi-schemas';
+import { alertsBody } from './routes/alerts';
 import { changesQuery } from './routes/changes';
+import { idParams } from './routes/integrations';
 import { deliveriesQuery, webhookBody, webhookIdParams, webhookPatch } from './routes/webhooks';
 import type { deliveryView, webhookView } from './webhook-views';
 
@@ -61,6 +63,8 @@ const changeSchema = z.object({
     .nullable()
     .describe('The record as it is now (a deleted one has deletedAt set).'),
 });
+
+const alertsSchema = z.object({ staleAfterHours: z.number().int(), usingDefault: z.boolean() });
 
 const webhooks = 'Webhooks';
 const byId = (summary: string, extra: Partial<OperationDoc> = {}): OperationDoc => ({
@@ -126,6 +130,23 @@ export const notifyRouteDocs: RouteDocs = {
       },
     },
   ),
+  'GET /v1/integrations/:id/alerts': {
+    tag: 'Integrations',
+    summary: 'After how many hours without a completed sync integration.stale fires',
+    params: idParams,
+    responses: { 200: { description: 'Its own setting or the default', schema: alertsSchema }, ...withId },
+  },
+  'PUT /v1/integrations/:id/alerts': {
+    tag: 'Integrations',
+    summary: 'Set the stale period (null for the service default)',
+    params: idParams,
+    body: alertsBody,
+    responses: {
+      200: { description: 'The setting now in force', schema: alertsSchema },
+      ...invalid,
+      ...withId,
+    },
+  },
   'GET /v1/changes': {
     tag: 'Assets and customers',
     summary: 'Records created, updated and deleted since a cursor, in commit order',

@@ -75,3 +75,18 @@ export async function lastSuccessPerIntegration(
   `);
   return rows.map((r) => ({ integrationId: r.id, at: new Date(r.at) }));
 }
+
+/** Account-scoped; false when the account has no such integration. */
+export async function setStaleAfterHours(
+  db: Executor,
+  accountId: string,
+  integrationId: string,
+  hours: number | null,
+): Promise<boolean> {
+  const rows = await db.execute<{ id: string }>(sql`
+    update integrations set stale_after_hours = ${hours}::int
+    where id = ${integrationId}::uuid and account_id = ${accountId}::uuid
+    returning id
+  `);
+  return rows.length > 0;
+}
