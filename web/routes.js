@@ -5,6 +5,8 @@ import { homeView, integrationsView } from './views/integrations.js';
 import { integrationView } from './views/integration.js';
 import { editView, setupView } from './views/setup.js';
 import { syncView } from './views/sync.js';
+import { webhookView } from './views/webhook.js';
+import { webhooksView } from './views/webhooks.js';
 
 const id = '([0-9a-fA-F-]{36})';
 
@@ -17,4 +19,6 @@ export const routes = [
   { pattern: new RegExp(`^/syncs/${id}$`), view: syncView, section: 'integrations' },
   { pattern: /^\/assets\/(hardware|software)$/, view: assetsView, section: 'assets' },
   { pattern: /^\/customers$/, view: customersView, section: 'customers' },
+  { pattern: /^\/webhooks$/, view: webhooksView, section: 'webhooks' },
+  { pattern: new RegExp(`^/webhooks/${id}$`), view: webhookView, section: 'webhooks' },
 ];
