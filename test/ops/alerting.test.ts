@@ -26,9 +26,11 @@ interface Rule {
 
 const rules = (): Rule[] =>
   (parse(readFileSync(rulesPath, 'utf8')) as { groups: { rules: Rule[] }[] }).groups.flatMap((g) => g.rules);
-const dashboard = () => JSON.parse(readFileSync(dashboardPath, 'utf8'));
-const dashboardExprs = (): string[] =>
-  dashboard().panels.flatMap((p: { targets: { expr: string }[] }) => p.targets.map((t) => t.expr));
+interface Dashboard {
+  panels: { id: number; targets: { expr: string }[] }[];
+}
+const dashboard = (): Dashboard => JSON.parse(readFileSync(dashboardPath, 'utf8')) as Dashboard;
+const dashboardExprs = (): string[] => dashboard().panels.flatMap((p) => p.targets.map((t) => t.expr));
 
 /** Metric names in PromQL: ours and the SDK's, without the histogram series suffixes. */
 function metricsIn(expr: string): string[] {
@@ -72,7 +74,7 @@ describe('the operators’ alert rules and dashboard', () => {
     ]) {
       assert.ok(exprs.includes(metric), `the dashboard shows ${metric}`);
     }
-    const ids = dashboard().panels.map((p: { id: number }) => p.id);
+    const ids = dashboard().panels.map((p) => p.id);
     assert.equal(new Set(ids).size, ids.length, 'panel ids are unique');
   });
 
