@@ -21,6 +21,7 @@ import { tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
 import { HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
+import { notifyRunFinished } from './notify';
 import { defaultScopes, scopesStartingWith } from '../halo/token';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
@@ -301,6 +302,9 @@ export function createActivities(deps: ActivityDeps) {
         warnings: input.warnings,
         counts,
       });
+      // Webhooks hear of the outcome; a failure here retries this activity, which enqueues nothing twice.
+      const ctx = Context.current();
+      await notifyRunFinished({ db, temporal: ctx.client, taskQueue: ctx.info.taskQueue }, input.syncRunId);
     },
   });
 }

@@ -13,7 +13,9 @@ import { trackRoutes } from './openapi';
 import { createRateLimiter, createUnauthenticatedLimiter } from './rate-limit';
 import { decorateCaller } from './people';
 import { authorize } from './permissions';
+import { alertRoutes } from './routes/alerts';
 import { budgetRoutes } from './routes/budget';
+import { changeRoutes } from './routes/changes';
 import { docsRoutes } from './routes/docs';
 import { haloRoutes } from './routes/halo';
 import { healthRoutes } from './routes/health';
@@ -24,6 +26,7 @@ import { peopleRoutes } from './routes/people';
 import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
 import { webRoutes } from './routes/web';
+import { webhookRoutes } from './routes/webhooks';
 import { createSchedules } from './schedules';
 import { createSyncService } from './sync-service';
 
@@ -101,6 +104,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await v1.register(budgetRoutes, { deps });
       await v1.register(lifecycleRoutes, { deps });
       await v1.register(peopleRoutes, { deps });
+      await v1.register(changeRoutes, { deps });
+      await v1.register(webhookRoutes, { deps });
+      await v1.register(alertRoutes, { deps });
     },
     { prefix: '/v1' },
   );

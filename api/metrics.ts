@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from '../db/client';
+import { registerLastSuccessGauge } from './metrics-last-success';
 
 export interface ApiMetrics {
   registry: Registry;
@@ -173,6 +174,7 @@ export function createApiMetrics(db: Database): ApiMetrics {
       this.set(snapshot?.integrations ?? 0);
     },
   });
+  registerLastSuccessGauge(registry, db);
   const httpRequests = new Counter({
     name: 'halo_api_requests_total',
     help: 'HTTP requests this API process answered, by method, route pattern and status.',

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { haloSettingsInputSchema } from '../halo/settings';
 import type { OperationDoc, ResponseDoc, RouteDocs } from './openapi';
 import { peopleRouteDocs } from './openapi-people';
+import { notifyRouteDocs } from './openapi-notify';
 import {
   customerSchema,
   errorSchema,
@@ -356,6 +357,7 @@ export const routeDocs: RouteDocs = {
     responses: { 200: { description: 'A page', schema: customersPage }, ...noInput, ...withId },
   },
   ...peopleRouteDocs,
+  ...notifyRouteDocs,
 };
 
 function readiness(status: 'ready' | 'not_ready') {

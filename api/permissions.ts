@@ -52,6 +52,17 @@ export const routePermissions: Record<`${HttpMethod} /${string}`, Permission> = 
   'GET /v1/lifecycle/policies': 'view',
   'PUT /v1/lifecycle/policies': 'manage_sync',
   'GET /v1/lifecycle/summary': 'view',
+  // A webhook's URL can carry a receiver's credentials, so even reading them is for sync managers.
+  'POST /v1/webhooks': 'manage_sync',
+  'GET /v1/webhooks': 'manage_sync',
+  'GET /v1/webhooks/:id': 'manage_sync',
+  'PUT /v1/webhooks/:id': 'manage_sync',
+  'DELETE /v1/webhooks/:id': 'manage_sync',
+  'GET /v1/webhooks/:id/deliveries': 'manage_sync',
+  'POST /v1/webhooks/:id/test': 'manage_sync',
+  'GET /v1/changes': 'view',
+  'GET /v1/integrations/:id/alerts': 'view',
+  'PUT /v1/integrations/:id/alerts': 'manage_sync',
 
   'GET /v1/me': 'view',
   // Every member manages their own keys; the handlers scope them to the caller unless the caller is an admin.

@@ -10,6 +10,7 @@ import { apiLoggerOptions } from './logging';
 import { apiTemporalInterceptors } from './unreachable';
 import { createApiMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
+import { keepEnsuringServiceSchedules } from './service-schedules';
 
 const config = loadConfig();
 const encryptionKey = parseEncryptionKeys(config.ENCRYPTION_KEY);
@@ -39,6 +40,10 @@ if (metricsApp) {
 }
 
 let closing = false;
+// The stale check and history pruning run as Temporal Schedules, not timers in this process.
+const serviceSchedules = keepEnsuringServiceSchedules(temporal, config, (error) =>
+  app.log.warn({ err: error }, 'service schedules not yet in place; retrying in 30 s'),
+);
 // A response sent while closing ends its connection: otherwise a client holding a kept-alive connection,
 // busy when the signal came, keeps app.close() waiting until the grace period runs out.
 app.addHook('onSend', async (_request, reply) => {
@@ -48,6 +53,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     if (closing) return;
     closing = true;
+    serviceSchedules.stop();
     app.log.info({ signal, graceSeconds: config.API_SHUTDOWN_GRACE_SECONDS }, 'shutting down');
     // Requests in flight get the grace period; after it the process leaves anyway, so a stuck request
     // cannot hold up a deploy.

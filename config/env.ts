@@ -70,6 +70,16 @@ export const envSchema = z.object({
    */
   API_TRUST_PROXY: optionalText,
   SYNC_HEARTBEAT_SECONDS: positiveInt(30, 600),
+  /** One deadline for a whole POST to a webhook receiver (connect, answer, the few KB of it that are read). */
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt(10, 60),
+  /** integration.stale fires after this many hours without a completed sync, unless the integration says. */
+  STALE_AFTER_HOURS: positiveInt(26, 24 * 90),
+  /** How often the stale-check Schedule looks. */
+  STALE_CHECK_EVERY_MINUTES: positiveInt(15, 24 * 60),
+  /** Sync runs younger than this are kept; older ones are pruned beyond the newest RETENTION_KEEP_RUNS. */
+  RETENTION_KEEP_DAYS: positiveInt(90, 36_500),
+  /** The newest runs of each integration that are always kept, however old. */
+  RETENTION_KEEP_RUNS: positiveInt(50, 100_000),
 
   // Any Temporal: TLS, mTLS and API keys, named as Temporal's own environment configuration names them
   // (config/temporal-connection.ts turns them into connection options). Unset TEMPORAL_TLS means "on when

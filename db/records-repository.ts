@@ -178,15 +178,26 @@ function planUpsert<K extends HaloKind>(kind: K): UpsertPlan {
            or (excluded.last_seen_sync_id is not null
                and t.last_seen_sync_id is distinct from excluded.last_seen_sync_id)
         returning t.halo_id, t.xmax = 0 as inserted, t.content_hash
+      ),
+      content_changed as (
+        select u.halo_id, u.inserted
+        from upserted as u
+        left join old as o on o.halo_id = u.halo_id
+        where u.inserted
+           or o.halo_id is null or o.content_hash is distinct from u.content_hash or o.deleted_at is not null
+      ),
+      -- The change feed's entries, in this transaction: they commit, or roll back, with the rows themselves.
+      logged as (
+        insert into record_changes (integration_id, kind, halo_id, change)
+        select ${integrationId}::uuid, ${kind}, halo_id, case when inserted then 'created' else 'updated' end
+        from content_changed
+        order by halo_id
+        returning 1
       )
       select
-        count(*) filter (where u.inserted)::int as created,
-        count(*) filter (
-          where not u.inserted
-            and (o.halo_id is null or o.content_hash is distinct from u.content_hash or o.deleted_at is not null)
-        )::int as updated
-      from upserted as u
-      left join old as o on o.halo_id = u.halo_id
+        count(*) filter (where inserted)::int as created,
+        count(*) filter (where not inserted)::int as updated
+      from content_changed
     `,
   };
 }

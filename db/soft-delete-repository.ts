@@ -45,6 +45,12 @@ export async function softDeleteUnseen(
         and t.deleted_at is null
         and t.last_seen_sync_id is distinct from ${syncRunId}::uuid ${only}
         and stats.unseen <= ${opts.maxShare}::float8 * stats.total
+      returning t.halo_id
+    ),
+    -- The change feed learns of each deletion in the same transaction as the deletion itself.
+    logged as (
+      insert into record_changes (integration_id, kind, halo_id, change)
+      select ${integrationId}::uuid, ${kind}, halo_id, 'deleted' from swept order by halo_id
       returning 1
     )
     select total, unseen, (select count(*)::int from swept) as deleted from stats

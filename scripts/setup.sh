@@ -45,11 +45,13 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-# Debian packages the tests use: Chromium for the browser tests, docker-compose to validate the compose file.
+# Debian packages the tests use: Chromium for the browser tests, docker-compose to validate the compose file,
+# prometheus for promtool, which checks ops/prometheus/alerts.yml and runs its unit tests.
 # Only attempted where apt-get can run (root); elsewhere those tests say what is missing.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v docker-compose > /dev/null || missing+=(docker-compose)
+command -v promtool > /dev/null || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
   log "installing ${missing[*]} from Debian's packages"
   apt-get install -y -q "${missing[@]}" > /dev/null 2>&1 || {

@@ -8,6 +8,8 @@ import { lifecycleView } from './views/lifecycle.js';
 import { membersView, ownKeysView } from './views/members.js';
 import { editView, setupView } from './views/setup.js';
 import { syncView } from './views/sync.js';
+import { webhookView } from './views/webhook.js';
+import { webhooksView } from './views/webhooks.js';
 
 const id = '([0-9a-fA-F-]{36})';
 
@@ -24,4 +26,6 @@ export const routes = [
   { pattern: /^\/members$/, view: membersView, section: 'members' },
   { pattern: /^\/keys$/, view: ownKeysView, section: 'keys' },
   { pattern: /^\/audit$/, view: auditView, section: 'audit' },
+  { pattern: /^\/webhooks$/, view: webhooksView, section: 'webhooks' },
+  { pattern: new RegExp(`^/webhooks/${id}$`), view: webhookView, section: 'webhooks' },
 ];

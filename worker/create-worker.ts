@@ -8,6 +8,8 @@ import {
 } from '@temporalio/worker';
 import { createScheduleActivities } from '../activities/schedule-activities';
 import { createActivities, type ActivityDeps } from '../activities/sync-activities';
+import { createUpkeepActivities } from '../activities/upkeep-activities';
+import { createWebhookActivities } from '../activities/webhook-activities';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -24,6 +26,8 @@ export interface SyncWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** How long running activities may finish after shutdown starts before they are cancelled; default 10 s. */
   shutdownGraceMs?: number;
+  /** One deadline for a whole POST to a webhook receiver; default 10 s. */
+  webhookTimeoutMs?: number;
 }
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
@@ -40,7 +44,15 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
-    activities: { ...createActivities(options.deps), ...createScheduleActivities(options.deps) },
+    activities: {
+      ...createActivities(options.deps),
+      ...createScheduleActivities(options.deps),
+      ...createUpkeepActivities(options.deps),
+      ...createWebhookActivities({
+        ...options.deps,
+        ...(options.webhookTimeoutMs !== undefined ? { webhookTimeoutMs: options.webhookTimeoutMs } : {}),
+      }),
+    },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     // Pages are short; a worker stopped mid-page should give it back quickly rather than hold it.
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,

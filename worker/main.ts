@@ -63,6 +63,7 @@ const worker = await createSyncWorker({
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+  webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
   ...(bundlePath !== undefined ? { workflowBundle: { codePath: bundlePath } } : {}),
   deps: {
     db: database.db,

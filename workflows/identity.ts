@@ -10,6 +10,15 @@ export function scheduleId(integrationId: string): string {
   return `halo-sync-schedule-${integrationId}`;
 }
 
+/** One delivery workflow per delivery row: enqueueing an event twice starts it once. */
+export function deliveryWorkflowId(deliveryId: string): string {
+  return `webhook-delivery-${deliveryId}`;
+}
+
+/** The service-wide Schedules: one stale check and one history pruning for every integration. */
+export const staleCheckScheduleId = 'halo-stale-check';
+export const retentionScheduleId = 'halo-history-retention';
+
 /** Filters for the Temporal UI: "HaloIntegrationId = '…'" finds every run of one integration. */
 export const searchAttributes = {
   integrationId: defineSearchAttributeKey('HaloIntegrationId', 'KEYWORD'),

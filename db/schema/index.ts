@@ -7,10 +7,13 @@ import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
 import { lifecyclePolicies } from './lifecycle-policies';
 import { members } from './members';
+import { recordChanges } from './record-changes';
 import { softwareAssets } from './software-assets';
 import { syncPages } from './sync-pages';
 import { syncRunTotals } from './sync-run-totals';
 import { syncRuns } from './sync-runs';
+import { webhookDeliveries } from './webhook-deliveries';
+import { webhooks } from './webhooks';
 
 export {
   accounts,
@@ -22,11 +25,17 @@ export {
   integrations,
   lifecyclePolicies,
   members,
+  recordChanges,
   softwareAssets,
   syncPages,
   syncRunTotals,
   syncRuns,
+  webhookDeliveries,
+  webhooks,
 };
+export type { ChangeType } from './record-changes';
+export type { DeliveryStatus, WebhookEvent } from './webhook-deliveries';
+export type { SubscribableEvent, WebhookEventType, WebhookFormat } from './webhooks';
 export type { KindCounts, SyncCounts, SyncRunKind, SyncRunStatus } from './sync-runs';
 
 export type { Role } from './members';
@@ -46,3 +55,6 @@ export type NewSyncRun = typeof syncRuns.$inferInsert;
 export type SyncPage = typeof syncPages.$inferSelect;
 export type LifecyclePolicy = typeof lifecyclePolicies.$inferSelect;
 export type HaloRequestBudget = typeof haloRequestBudgets.$inferSelect;
+export type RecordChange = typeof recordChanges.$inferSelect;
+export type Webhook = typeof webhooks.$inferSelect;
+export type WebhookDelivery = typeof webhookDeliveries.$inferSelect;

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, pgTable, text, uuid } from 'drizzle-orm/pg-core';
 import { accounts } from './accounts';
-import { createdAt, updatedAt } from './columns';
+import { createdAt, instant, updatedAt } from './columns';
 
 export const integrations = pgTable(
   'integrations',
@@ -27,6 +27,13 @@ export const integrations = pgTable(
      * first by page activities so they do not repeat a refused request. Null until a token was issued.
      */
     tokenScope: text('token_scope'),
+    /** integration.stale fires after this many hours without a completed sync; null uses the default (26). */
+    staleAfterHours: integer('stale_after_hours'),
+    /**
+     * The stale period integration.stale last reported, named by the instant it counts from (the last
+     * success, or the creation when none): the event fires again only for a later one.
+     */
+    staleReportedFor: instant('stale_reported_for'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -35,5 +42,6 @@ export const integrations = pgTable(
     index('integrations_account_created_idx').on(t.accountId, t.createdAt, t.id),
     check('integrations_budget_requests_check', sql`${t.budgetRequests} > 0`),
     check('integrations_budget_window_seconds_check', sql`${t.budgetWindowSeconds} > 0`),
+    check('integrations_stale_after_hours_check', sql`${t.staleAfterHours} > 0`),
   ],
 );

@@ -56,6 +56,10 @@ export const syncRuns = pgTable(
       sql`date_trunc('milliseconds', ${t.startedAt} at time zone 'UTC') desc`,
       t.id.desc().nullsFirst(),
     ),
+    // The last success per integration (metrics gauge, stale check) without scanning the run history.
+    index('sync_runs_last_success_idx')
+      .on(t.integrationId, t.finishedAt.desc())
+      .where(sql`status = 'completed'`),
     // Invariant 4 held by the database too: two concurrent Saves cannot both record a running sync.
     uniqueIndex('sync_runs_one_running_idx')
       .on(t.integrationId)

@@ -46,10 +46,13 @@ void describe('migrateDatabase', () => {
         'integrations',
         'lifecycle_policies',
         'members',
+        'record_changes',
         'software_assets',
         'sync_pages',
         'sync_run_totals',
         'sync_runs',
+        'webhook_deliveries',
+        'webhooks',
       ],
     );
   });

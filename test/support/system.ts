@@ -53,6 +53,7 @@ export async function startTestWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     workflowBundle: await workflowBundle(),
+    webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
     deps: {
       db: database.db,
       encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
