@@ -7,6 +7,7 @@ import { listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-reposi
 import {
   addDeletedCount,
   countsKeyOf,
+  findCommittedBatch,
   findSyncRunById,
   finishSyncRun,
   lastCompletedSyncStart,
@@ -16,12 +17,13 @@ import {
 } from '../db/sync-runs-repository';
 import { decryptSecret } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
-import { tenantKeyOf, type RequestBudget } from '../halo/budget';
+import { isBudgetWait, tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
 import { isHaloError, HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
+import { fetchPrefix, keepHeartbeating } from './budget-waits';
 import type {
   FinishSyncInput,
   PlanSyncInput,
@@ -48,7 +50,8 @@ export interface ActivityDeps {
   verifyDeletionsUpTo?: number;
   /**
    * The per-tenant Halo request budget shared by every worker process (PostgreSQL state). Every Halo call,
-   * token requests included, waits for a slot; a 429 pauses the tenant instead of failing the page.
+   * token requests included, takes a slot; with none free, or the tenant paused after a 429, the activity
+   * hands the wait to its workflow instead of sleeping (budget-waits.ts).
    */
   requestBudget?: RequestBudget;
   /** The longest one Halo request waits out 429s before the page fails (and Temporal retries it). */
@@ -75,6 +78,16 @@ function heartbeatOrStop(details?: unknown): void {
  * fix (bad credentials, missing permission, a refused URL) fails at once with the message a person needs.
  */
 export function toActivityFailure(error: unknown): unknown {
+  // A wait, not a fault: it goes straight back to the workflow, which sleeps it out on a timer without
+  // spending a retry attempt (architecture invariant 9).
+  if (isBudgetWait(error)) {
+    return ApplicationFailure.create({
+      type: budgetWaitFailureType,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ waitMs: error.waitMs }],
+    });
+  }
   if (isHaloError(error)) {
     return ApplicationFailure.create({
       type: error.name,
@@ -85,10 +98,14 @@ export function toActivityFailure(error: unknown): unknown {
   return error;
 }
 
+/** The failure type an activity with no single result to carry a wait in (planSync) reports a wait with. */
+export const budgetWaitFailureType = 'HaloBudgetWait';
+
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
-  async function haloClientFor(integrationId: string): Promise<HaloClient> {
+  /** `batch`: how many requests the caller would like to make at once (the wait it reports is for them). */
+  async function haloClientFor(integrationId: string, batch = 1): Promise<HaloClient> {
     const row = await findIntegrationById(db, integrationId);
     if (!row) {
       throw ApplicationFailure.create({
@@ -104,7 +121,6 @@ export function createActivities(deps: ActivityDeps) {
       clientId: row.clientId,
       clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
     };
-    const ctx = Context.current();
     return createHaloClient({
       settings,
       allowPrivate: deps.allowPrivateHaloUrls,
@@ -118,8 +134,8 @@ export function createActivities(deps: ActivityDeps) {
             // Keyed by tenant, not integration: two integrations of one tenant share Halo's limit.
             budget: deps.requestBudget.forTenant(tenantKeyOf(settings), {
               limits: budgetLimitsOf(row),
-              signal: ctx.cancellationSignal,
-              onWait: () => ctx.heartbeat(),
+              whenFull: 'report',
+              batch,
             }),
           }
         : {}),
@@ -140,6 +156,76 @@ export function createActivities(deps: ActivityDeps) {
     } catch (error) {
       throw toActivityFailure(error);
     }
+  }
+
+  async function syncPages(input: SyncPageInput): Promise<SyncPageResult> {
+    const count = Math.max(1, input.pageCount);
+    // One page alone is keyed unambiguously, and a first page must be fetched for the cap it reveals.
+    if (count > 1 && Context.current().info.attempt > 1) {
+      // An earlier attempt may have written some of these pages and died before reporting; it recorded
+      // them under the last page it wrote, so that attempt's outcome is read back rather than guessed at.
+      const committed = await findCommittedBatch(db, input.syncRunId, input.kind, input.pageNo, count);
+      if (committed) {
+        const written = committed.lastPage - input.pageNo + 1;
+        return {
+          ...committed.counts,
+          pagesWritten: written,
+          waitMs: null,
+          recordCount: null,
+          firstId: null,
+          lastId: null,
+        };
+      }
+    }
+    const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
+    const pageNos = Array.from({ length: count }, (_, i) => input.pageNo + i);
+    // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
+    const fetched = await withHaloErrors(async () => {
+      const client = await haloClientFor(input.integrationId, count);
+      return fetchPrefix(pageNos, (pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter));
+    });
+    const pages = fetched.done;
+    const waitMs = fetched.wait?.waitMs ?? null;
+    if (pages.length === 0) {
+      return {
+        received: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        pagesWritten: 0,
+        waitMs,
+        recordCount: null,
+        firstId: null,
+        lastId: null,
+      };
+    }
+    heartbeatOrStop();
+    const items = pages.flatMap((page) => page.items);
+    const records = items.map((raw) => toRecord(input.kind, raw));
+    const counts = await db.transaction(async (tx) => {
+      const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
+        seenBySyncId: input.markSeen ? input.syncRunId : null,
+      });
+      const recorded = await recordPage(tx, {
+        syncRunId: input.syncRunId,
+        kind: input.kind,
+        pageNo: input.pageNo + pages.length - 1,
+        pages: pages.length,
+        received: records.length,
+        ...written,
+        progress: { phase: input.kind, pagesTotal: input.pagesTotal },
+      });
+      return recorded.counts;
+    });
+    return {
+      ...counts,
+      pagesWritten: pages.length,
+      waitMs,
+      // The last page's count is the freshest word on how many records Halo has now.
+      recordCount: Math.max(...pages.map((page) => page.recordCount)),
+      firstId: items[0]?.id ?? null,
+      lastId: items.at(-1)?.id ?? null,
+    };
   }
 
   return {
@@ -186,43 +272,19 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Fetches one page from Halo and writes it in one transaction; returns counts, never records. */
+    /**
+     * Fetches a few consecutive pages from Halo and writes them in one transaction; returns counts, never
+     * records. Pages that find no request slot are not waited for: it writes the ones before them and
+     * reports how long the rest must wait.
+     */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       heartbeatOrStop();
-      const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
-      const pageNos = Array.from({ length: Math.max(1, input.pageCount) }, (_, i) => input.pageNo + i);
-      // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
-      const pages = await withHaloErrors(async () => {
-        const client = await haloClientFor(input.integrationId);
-        return Promise.all(
-          pageNos.map((pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter)),
-        );
-      });
-      heartbeatOrStop();
-      const items = pages.flatMap((page) => page.items);
-      const records = items.map((raw) => toRecord(input.kind, raw));
-      const counts = await db.transaction(async (tx) => {
-        const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
-          seenBySyncId: input.markSeen ? input.syncRunId : null,
-        });
-        const recorded = await recordPage(tx, {
-          syncRunId: input.syncRunId,
-          kind: input.kind,
-          pageNo: input.pageNo,
-          pages: pageNos.length,
-          received: records.length,
-          ...written,
-          progress: { phase: input.kind, pagesTotal: input.pagesTotal },
-        });
-        return recorded.counts;
-      });
-      return {
-        ...counts,
-        // The last page's count is the freshest word on how many records Halo has now.
-        recordCount: Math.max(...pages.map((page) => page.recordCount)),
-        firstId: items[0]?.id ?? null,
-        lastId: items.at(-1)?.id ?? null,
-      };
+      const stopHeartbeats = keepHeartbeating();
+      try {
+        return await syncPages(input);
+      } finally {
+        stopHeartbeats();
+      }
     },
 
     /**
@@ -240,11 +302,30 @@ export function createActivities(deps: ActivityDeps) {
       let confirmed: number[] | 'all-unseen';
       if (kind === 'hardware' && candidates.length <= verifyUpTo) {
         const client = await withHaloErrors(() => haloClientFor(integrationId));
+        const knownGone = new Set(input.confirmedGone ?? []);
         const gone: number[] = [];
         const alive: number[] = [];
-        for (const id of candidates) {
-          heartbeatOrStop();
-          ((await withHaloErrors(() => client.getAsset(id))) === null ? gone : alive).push(id);
+        const stopHeartbeats = keepHeartbeating();
+        try {
+          for (const id of candidates) {
+            heartbeatOrStop();
+            if (knownGone.has(id)) {
+              gone.push(id);
+              continue;
+            }
+            const asset = await client.getAsset(id).catch((error: unknown) => {
+              if (isBudgetWait(error)) return error;
+              throw toActivityFailure(error);
+            });
+            if (isBudgetWait(asset)) {
+              // What is confirmed so far is kept, so the next call asks Halo only about the rest.
+              await markSeen(db, kind, integrationId, syncRunId, alive);
+              return { deleted: 0, warning: null, wait: { ms: asset.waitMs, confirmedGone: gone } };
+            }
+            (asset === null ? gone : alive).push(id);
+          }
+        } finally {
+          stopHeartbeats();
         }
         await markSeen(db, kind, integrationId, syncRunId, alive);
         confirmed = gone;

@@ -20,11 +20,15 @@ interface StateRow extends Record<string, unknown> {
   paused_until_ms: number | null;
 }
 
-/** Records a start for `key` when its window has room and it is not paused; otherwise says how long to wait. */
+/**
+ * Records a start for `key` when its window has room and it is not paused; otherwise says how long until
+ * `want` slots are free.
+ */
 export async function tryStartRequest(
   db: Executor,
   key: string,
   limits: BudgetLimits,
+  want = 1,
 ): Promise<StartAttempt> {
   return db.transaction(async (tx) => {
     await tx.execute(lockKey(key));
@@ -40,6 +44,7 @@ export async function tryStartRequest(
       Number(state.paused_until_ms ?? 0),
       now,
       limits,
+      want,
     );
     if (!plan.granted) return plan;
     // Pruning happens in the same statement: only starts still inside the window are kept.

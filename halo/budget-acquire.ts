@@ -4,6 +4,7 @@
 // talks to the store, so twenty waiting activities cost one store round trip per slot, not twenty.
 import {
   assertLimits,
+  BudgetWait,
   type AcquireOptions,
   type BudgetCounters,
   type BudgetGrant,
@@ -12,11 +13,13 @@ import {
   type TenantBudget,
 } from './budget';
 
-export type StartAttempt = { granted: true; startedAt: number } | { granted: false; waitMs: number };
+export type StartAttempt =
+  { granted: true; startedAt: number } | { granted: false; waitMs: number; paused?: boolean | undefined };
 
 /** Where a budget keeps its state; each call must be atomic for its key across every sharer of the store. */
 export interface BudgetStore {
-  tryStart(key: string, limits: BudgetLimits): Promise<StartAttempt>;
+  /** When refused, `waitMs` is until `want` slots are free (default 1). */
+  tryStart(key: string, limits: BudgetLimits, want?: number): Promise<StartAttempt>;
   pause(key: string, pauseMs: number): Promise<void>;
 }
 
@@ -80,6 +83,44 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
     await store.pause(key, pauseMs);
   }
 
+  /**
+   * A tenant budget that never sleeps: one store look per request, in call order, and the first refusal
+   * answers every later call too, so a caller never holds a slot for page 3 while page 2 waits.
+   */
+  function reporting(key: string, limits: BudgetLimits, batch: number): TenantBudget {
+    let refused: BudgetWait | undefined;
+    let last: Promise<unknown> = Promise.resolve();
+    const note = (wait: BudgetWait): BudgetWait => {
+      if (!refused) {
+        refused = wait;
+        counters.waited++;
+        counters.waitedMs += wait.waitMs;
+      }
+      return refused;
+    };
+    return {
+      key,
+      limits,
+      acquire() {
+        const next = last.then(async (): Promise<BudgetGrant> => {
+          if (refused) throw refused;
+          const attempt = await store.tryStart(key, limits, batch);
+          if (!attempt.granted)
+            throw note(new BudgetWait(attempt.waitMs, attempt.paused ? 'paused' : 'full'));
+          counters.acquired++;
+          return { startedAt: attempt.startedAt, waitedMs: 0 };
+        });
+        last = next.catch(() => undefined);
+        return next;
+      },
+      async rateLimited(pauseMs) {
+        await pause(key, pauseMs);
+        // The request that met the 429 asks again and learns of the pause without another store look.
+        note(new BudgetWait(pauseMs, 'paused'));
+      },
+    };
+  }
+
   return {
     defaults,
     counters,
@@ -91,6 +132,7 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
         windowMs: t.limits?.windowMs ?? defaults.windowMs,
       };
       assertLimits(limits);
+      if (t.whenFull === 'report') return reporting(key, limits, t.batch ?? 1);
       const acquireOptions = { signal: t.signal, onWait: t.onWait };
       return {
         key,

@@ -20,10 +20,10 @@ export function createMemoryBudgetStore(now: () => number = Date.now): BudgetSto
     return state;
   };
   return {
-    tryStart(key, limits) {
+    tryStart(key, limits, want) {
       const state = stateOf(key);
       const at = now();
-      const plan = planStart(state.starts, state.pausedUntil, at, limits);
+      const plan = planStart(state.starts, state.pausedUntil, at, limits, want);
       if (!plan.granted) return Promise.resolve(plan);
       state.starts = plan.starts;
       return Promise.resolve({ granted: true, startedAt: at });

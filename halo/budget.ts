@@ -48,6 +48,38 @@ export interface TenantBudget {
 export interface TenantBudgetOptions extends AcquireOptions {
   /** Per-integration overrides; missing or null fields fall back to the budget's defaults. */
   limits?: { requests?: number | null | undefined; windowMs?: number | null | undefined } | undefined;
+  /**
+   * 'wait' (the default) sleeps in this process until a slot frees. 'report' never sleeps: when the tenant
+   * has no slot (or is paused after a 429), acquire throws BudgetWait saying how long, and so does every
+   * later acquire of this object, so a caller that fetches pages in order keeps a prefix of them. A
+   * Temporal activity uses 'report' and hands the wait to its workflow, which holds no worker slot meanwhile.
+   */
+  whenFull?: 'wait' | 'report' | undefined;
+  /** With 'report': the wait reported is until this many slots are free, so the retry can do a full batch. */
+  batch?: number | undefined;
+}
+
+/**
+ * The tenant has no request slot now: try again after `waitMs`. Not a fault, so it is never retried by a
+ * retry policy; the workflow sleeps on a durable timer instead (architecture invariant 9).
+ */
+export class BudgetWait extends Error {
+  override readonly name = 'BudgetWait' as const;
+  readonly waitMs: number;
+
+  constructor(waitMs: number, why: 'full' | 'paused') {
+    const s = (waitMs / 1000).toFixed(1);
+    super(
+      why === 'paused'
+        ? `Halo answered 429: the tenant is paused for ${s} s`
+        : `The tenant's Halo request budget is full for ${s} s`,
+    );
+    this.waitMs = waitMs;
+  }
+}
+
+export function isBudgetWait(e: unknown): e is BudgetWait {
+  return e instanceof BudgetWait;
 }
 
 export interface RequestBudget {
@@ -84,23 +116,26 @@ export function assertLimits(limits: BudgetLimits): void {
 
 export type StartPlan =
   | { granted: true; /** The starts still inside the window, the new one last. */ starts: number[] }
-  | { granted: false; waitMs: number };
+  | { granted: false; waitMs: number; paused?: boolean };
 
 /**
  * The sliding-window decision, shared by every store: may a request start at `now`, given the recorded
  * starts (any order, old ones included) and a pause? A start is inside the window while it is less than
  * `windowMs` old, so N starts allow the next one exactly when the N-th most recent turns `windowMs` old.
+ * When refused, the wait is until `want` slots are free (capped at the limit), not just the next one.
  */
 export function planStart(
   starts: readonly number[],
   pausedUntil: number,
   now: number,
   limits: BudgetLimits,
+  want = 1,
 ): StartPlan {
-  if (pausedUntil > now) return { granted: false, waitMs: Math.ceil(pausedUntil - now) };
+  if (pausedUntil > now) return { granted: false, waitMs: Math.ceil(pausedUntil - now), paused: true };
   const live = starts.filter((s) => s > now - limits.windowMs).sort((a, b) => a - b);
   if (live.length < limits.requests) return { granted: true, starts: [...live, now] };
-  // The slot frees when the start that would make N+1 in one window leaves it.
-  const blocking = live[live.length - limits.requests]!;
+  // `want` slots are free once the start that would make N+want in one window leaves it.
+  const wanted = Math.min(Math.max(1, Math.floor(want)), limits.requests);
+  const blocking = live[live.length - limits.requests + wanted - 1]!;
   return { granted: false, waitMs: Math.max(1, Math.ceil(blocking + limits.windowMs - now)) };
 }
