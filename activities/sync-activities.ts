@@ -98,14 +98,29 @@ export function toActivityFailure(error: unknown): unknown {
   return error;
 }
 
+/**
+ * planSync's Halo requests, taken from the budget together: a token and a count per kind, and for an
+ * incremental sync two more counts per filtered kind. Taken piecemeal from a nearly full budget, a plan
+ * could spend a slot or two, be refused the rest, and start over forever.
+ */
+function planRequests(kind: PlanSyncInput['kind']) {
+  return { batch: kind === 'incremental' ? 8 : 4, wholeBatch: true };
+}
+
 /** The failure type an activity with no single result to carry a wait in (planSync) reports a wait with. */
 export const budgetWaitFailureType = 'HaloBudgetWait';
 
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
-  /** `batch`: how many requests the caller would like to make at once (the wait it reports is for them). */
-  async function haloClientFor(integrationId: string, batch = 1): Promise<HaloClient> {
+  /**
+   * `batch`: the Halo requests the caller is about to make, reserved in one look at the budget (the wait
+   * it reports is for that many); `wholeBatch`: all of them or none (see TenantBudgetOptions).
+   */
+  async function haloClientFor(
+    integrationId: string,
+    reserve: { batch: number; wholeBatch?: boolean } = { batch: 1 },
+  ): Promise<HaloClient> {
     const row = await findIntegrationById(db, integrationId);
     if (!row) {
       throw ApplicationFailure.create({
@@ -135,7 +150,7 @@ export function createActivities(deps: ActivityDeps) {
             budget: deps.requestBudget.forTenant(tenantKeyOf(settings), {
               limits: budgetLimitsOf(row),
               whenFull: 'report',
-              batch,
+              ...reserve,
             }),
           }
         : {}),
@@ -181,7 +196,7 @@ export function createActivities(deps: ActivityDeps) {
     const pageNos = Array.from({ length: count }, (_, i) => input.pageNo + i);
     // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
     const fetched = await withHaloErrors(async () => {
-      const client = await haloClientFor(input.integrationId, count);
+      const client = await haloClientFor(input.integrationId, { batch: count });
       return fetchPrefix(pageNos, (pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter));
     });
     const pages = fetched.done;
@@ -235,7 +250,7 @@ export function createActivities(deps: ActivityDeps) {
      */
     async planSync(input: PlanSyncInput): Promise<SyncPlan> {
       return withHaloErrors(async () => {
-        const client = await haloClientFor(input.integrationId);
+        const client = await haloClientFor(input.integrationId, planRequests(input.kind));
         const plan: SyncPlan = {
           recordCounts: { customers: 0, hardware: 0, software: 0 },
           skipped: {},

@@ -10,16 +10,18 @@ import {
   type BudgetGrant,
   type BudgetLimits,
   type RequestBudget,
+  type StartWant,
   type TenantBudget,
 } from './budget';
 
 export type StartAttempt =
-  { granted: true; startedAt: number } | { granted: false; waitMs: number; paused?: boolean | undefined };
+  | { granted: true; startedAt: number; /** Slots granted (1 unless more were wanted). */ count: number }
+  | { granted: false; waitMs: number; paused?: boolean | undefined };
 
 /** Where a budget keeps its state; each call must be atomic for its key across every sharer of the store. */
 export interface BudgetStore {
-  /** When refused, `waitMs` is until `want` slots are free (default 1). */
-  tryStart(key: string, limits: BudgetLimits, want?: number): Promise<StartAttempt>;
+  /** Takes one slot, or several (`take`); when refused, `waitMs` is until `take.want` slots are free. */
+  tryStart(key: string, limits: BudgetLimits, take?: StartWant): Promise<StartAttempt>;
   pause(key: string, pauseMs: number): Promise<void>;
 }
 
@@ -84,11 +86,14 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
   }
 
   /**
-   * A tenant budget that never sleeps: one store look per request, in call order, and the first refusal
-   * answers every later call too, so a caller never holds a slot for page 3 while page 2 waits.
+   * A tenant budget that never sleeps. Its first acquire reserves up to `batch` slots in one store look and
+   * later ones take from them (then one store look each); calls are answered in call order, and the first
+   * refusal answers every later call too, so a caller never holds a slot for page 3 while page 2 waits.
    */
-  function reporting(key: string, limits: BudgetLimits, batch: number): TenantBudget {
+  function reporting(key: string, limits: BudgetLimits, batch: number, whole: boolean): TenantBudget {
     let refused: BudgetWait | undefined;
+    let reserved: { startedAt: number; left: number } | undefined;
+    let first = true;
     let last: Promise<unknown> = Promise.resolve();
     const note = (wait: BudgetWait): BudgetWait => {
       if (!refused) {
@@ -104,11 +109,17 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
       acquire() {
         const next = last.then(async (): Promise<BudgetGrant> => {
           if (refused) throw refused;
-          const attempt = await store.tryStart(key, limits, batch);
-          if (!attempt.granted)
-            throw note(new BudgetWait(attempt.waitMs, attempt.paused ? 'paused' : 'full'));
+          if (!reserved?.left) {
+            const take = first ? { want: batch, atLeast: whole ? batch : 1 } : {};
+            first = false;
+            const attempt = await store.tryStart(key, limits, take);
+            if (!attempt.granted)
+              throw note(new BudgetWait(attempt.waitMs, attempt.paused ? 'paused' : 'full'));
+            reserved = { startedAt: attempt.startedAt, left: attempt.count };
+          }
+          reserved.left--;
           counters.acquired++;
-          return { startedAt: attempt.startedAt, waitedMs: 0 };
+          return { startedAt: reserved.startedAt, waitedMs: 0 };
         });
         last = next.catch(() => undefined);
         return next;
@@ -132,7 +143,7 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
         windowMs: t.limits?.windowMs ?? defaults.windowMs,
       };
       assertLimits(limits);
-      if (t.whenFull === 'report') return reporting(key, limits, t.batch ?? 1);
+      if (t.whenFull === 'report') return reporting(key, limits, t.batch ?? 1, t.wholeBatch ?? false);
       const acquireOptions = { signal: t.signal, onWait: t.onWait };
       return {
         key,

@@ -55,8 +55,16 @@ export interface TenantBudgetOptions extends AcquireOptions {
    * Temporal activity uses 'report' and hands the wait to its workflow, which holds no worker slot meanwhile.
    */
   whenFull?: 'wait' | 'report' | undefined;
-  /** With 'report': the wait reported is until this many slots are free, so the retry can do a full batch. */
+  /**
+   * With 'report': the first acquire reserves up to this many slots at once (the later ones take from them),
+   * and a refusal reports the wait until that many are free, so the retry can do a whole batch.
+   */
   batch?: number | undefined;
+  /**
+   * With 'report': reserve the whole batch or nothing. For work that is lost unless all its requests are
+   * made (planSync), so that it cannot spend a slot or two, give up, and do the same again forever.
+   */
+  wholeBatch?: boolean | undefined;
 }
 
 /**
@@ -115,27 +123,46 @@ export function assertLimits(limits: BudgetLimits): void {
 }
 
 export type StartPlan =
-  | { granted: true; /** The starts still inside the window, the new one last. */ starts: number[] }
+  | {
+      granted: true;
+      /** The starts still inside the window, the new ones last. */
+      starts: number[];
+      /** How many starts were granted (between `atLeast` and `want`). */
+      count: number;
+    }
   | { granted: false; waitMs: number; paused?: boolean };
+
+/** How many slots a caller takes at once: up to `want`, and none unless `atLeast` are free. */
+export interface StartWant {
+  want?: number | undefined;
+  atLeast?: number | undefined;
+}
 
 /**
  * The sliding-window decision, shared by every store: may a request start at `now`, given the recorded
  * starts (any order, old ones included) and a pause? A start is inside the window while it is less than
  * `windowMs` old, so N starts allow the next one exactly when the N-th most recent turns `windowMs` old.
- * When refused, the wait is until `want` slots are free (capped at the limit), not just the next one.
+ * Several slots may be taken at once (`want`, none unless `atLeast` are free); when refused, the wait is
+ * until `want` slots are free (both capped at the limit), not just the next one.
  */
 export function planStart(
   starts: readonly number[],
   pausedUntil: number,
   now: number,
   limits: BudgetLimits,
-  want = 1,
+  take: StartWant = {},
 ): StartPlan {
   if (pausedUntil > now) return { granted: false, waitMs: Math.ceil(pausedUntil - now), paused: true };
+  const cap = (n: number | undefined) => Math.min(Math.max(1, Math.floor(n ?? 1)), limits.requests);
+  const want = cap(take.want);
+  const atLeast = Math.min(cap(take.atLeast), want);
   const live = starts.filter((s) => s > now - limits.windowMs).sort((a, b) => a - b);
-  if (live.length < limits.requests) return { granted: true, starts: [...live, now] };
+  const free = limits.requests - live.length;
+  if (free >= atLeast) {
+    const count = Math.min(want, free);
+    return { granted: true, starts: [...live, ...Array<number>(count).fill(now)], count };
+  }
   // `want` slots are free once the start that would make N+want in one window leaves it.
-  const wanted = Math.min(Math.max(1, Math.floor(want)), limits.requests);
-  const blocking = live[live.length - limits.requests + wanted - 1]!;
+  const blocking = live[live.length - limits.requests + want - 1]!;
   return { granted: false, waitMs: Math.max(1, Math.ceil(blocking + limits.windowMs - now)) };
 }
