@@ -15,8 +15,12 @@ describe('the sliding-window decision', () => {
   const limits: BudgetLimits = { requests: 2, windowMs: 1000 };
 
   it('grants while the window has room and keeps only the starts still inside it', () => {
-    assert.deepEqual(planStart([], 0, 5000, limits), { granted: true, starts: [5000] });
-    assert.deepEqual(planStart([3000, 4500], 0, 5000, limits), { granted: true, starts: [4500, 5000] });
+    assert.deepEqual(planStart([], 0, 5000, limits), { granted: true, starts: [5000], count: 1 });
+    assert.deepEqual(planStart([3000, 4500], 0, 5000, limits), {
+      granted: true,
+      starts: [4500, 5000],
+      count: 1,
+    });
   });
 
   it('waits until the start that would make one too many is a whole window old', () => {
@@ -26,7 +30,27 @@ describe('the sliding-window decision', () => {
   });
 
   it('waits out a pause even when the window is empty', () => {
-    assert.deepEqual(planStart([], 5300, 5000, limits), { granted: false, waitMs: 300 });
+    assert.deepEqual(planStart([], 5300, 5000, limits), { granted: false, waitMs: 300, paused: true });
+  });
+
+  it('grants several slots at once, up to what is free, or none when fewer than asked for are free', () => {
+    const three = { requests: 3, windowMs: 1000 };
+    assert.deepEqual(planStart([4500], 0, 5000, three, { want: 4 }), {
+      granted: true,
+      starts: [4500, 5000, 5000],
+      count: 2,
+    });
+    assert.equal(planStart([4500], 0, 5000, three, { want: 3, atLeast: 3 }).granted, false);
+    // Asking for more than the limit asks for the limit, so a whole batch is always possible at last.
+    assert.equal(planStart([], 0, 5000, three, { want: 9, atLeast: 9 }).granted, true);
+  });
+
+  it('says how long until the slots asked for are free, not just the next one', () => {
+    const three = { requests: 3, windowMs: 1000 };
+    const full = [4100, 4400, 4700];
+    assert.deepEqual(planStart(full, 0, 5000, three), { granted: false, waitMs: 100 });
+    assert.deepEqual(planStart(full, 0, 5000, three, { want: 2 }), { granted: false, waitMs: 400 });
+    assert.deepEqual(planStart(full, 0, 5000, three, { want: 5 }), { granted: false, waitMs: 700 });
   });
 });
 

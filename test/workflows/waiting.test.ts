@@ -37,22 +37,19 @@ async function tenantsOf(config: Config, sizes: { customers: number; assets: num
   );
 }
 
-/** Watches runs in the database: when each first had a page written, and when each ended. */
+/** Watches runs in the database: when each ended. */
 function watchRuns(ids: string[]) {
-  const firstPageAt = new Map<string, number>();
   const endedAt = new Map<string, number>();
   const timer = setInterval(() => {
     void Promise.all(
       ids.map(async (id) => {
         const run = await findSyncRunById(database.db, id);
         if (!run) return;
-        if (run.pagesDone > 0 && !firstPageAt.has(id)) firstPageAt.set(id, Date.now());
         if (run.status !== 'running' && !endedAt.has(id)) endedAt.set(id, Date.now());
       }),
     ).catch(() => {});
   }, 100);
   return {
-    firstPageAt,
     endedAt,
     async untilAllEnded(timeoutMs: number): Promise<SyncRunRow[]> {
       await waitFor('every sync to end', async () => endedAt.size === ids.length, timeoutMs);
@@ -87,20 +84,28 @@ describe(
         config,
         Array.from({ length: 10 }, () => ({ customers: 5, assets: 700, licences: 5 })),
       );
+      const requestTimes = tenants.map((x) => {
+        const times: number[] = [];
+        x.standin.faults.intercept = () => {
+          times.push(Date.now());
+          return false;
+        };
+        return times;
+      });
       const syncs = syncServiceFor(config, database, temporal.client);
       const runs = await Promise.all(tenants.map(async (x) => (await syncs.startSync(x.target, 'full')).run));
-      const watch = watchRuns(runs.map((r) => r.id));
-      const done = await watch.untilAllEnded(240_000);
+      const done = await watchRuns(runs.map((r) => r.id)).untilAllEnded(240_000);
 
       for (const run of done) assert.equal(run.status, 'completed', run.error ?? '');
       for (const x of tenants) await assertMatchesStandin(database.sql, x.integrationId, x.standin);
-      // Waiting held no slot: every tenant had written a page before the first of them finished. Had the
-      // waits slept in the two slots, the last tenants would not even have been planned by then.
-      const lastFirstPage = Math.max(...watch.firstPageAt.values());
-      const firstEnd = Math.min(...watch.endedAt.values());
+      // A tenant's 4th request needs its first window to pass. Every tenant made its first request before
+      // any made its 4th: those that found their budget full gave their slots back at once. Had they slept
+      // in the two slots, two tenants would have held them through a whole window while eight waited.
+      const lastFirst = Math.max(...requestTimes.map((times) => times[0]!));
+      const firstFourth = Math.min(...requestTimes.map((times) => times[3]!));
       assert.ok(
-        lastFirstPage < firstEnd,
-        `the last first page came ${lastFirstPage - firstEnd} ms after an end`,
+        lastFirst < firstFourth,
+        `a tenant began ${lastFirst - firstFourth} ms after another's 4th request`,
       );
 
       let timers = 0;
@@ -118,7 +123,7 @@ describe(
       assert.ok(timers >= tenants.length, `${timers} timers`);
       for (const x of tenants) assert.equal(x.standin.stats.rateLimited, 0);
       t.diagnostic(
-        `${timers} waits on timers; all ten were mid-sync ${firstEnd - lastFirstPage} ms before the first ended`,
+        `${timers} waits on timers; all ten began ${firstFourth - lastFirst} ms before any 4th request`,
       );
     });
   },
