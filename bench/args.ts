@@ -33,13 +33,20 @@ export interface BenchArgs {
   workerEntry: string;
   /** The stand-in's page size cap (Halo's is 100); raising it is a what-if for fewer, larger activities. */
   pageCap: number;
+  /** Phase 5: tenants in the fleet (0 skips it), assets each, each tenant's own limit, and a second round. */
+  fleet: number;
+  fleetAssets: number;
+  fleetRateLimitRequests: number;
+  fleetRateLimitWindowMs: number;
+  fleetTwoWorkers: boolean;
 }
 
 export const usage = `npm run bench -- [--assets N] [--licences N] [--customers N] [--seed N]
   [--timeout-minutes N] [--no-direct] [--no-incremental] [--no-rate-limit]
   [--rate-limit REQUESTS/SECONDS] [--rate-limit-assets N] [--budget-share 0.9] [--no-honour-last-update]
   [--cpu-prof] [--keep-databases] [--label TEXT] [--worker-env NAME=VALUE]... [--page-cap N]
-  [--worker-entry FILE] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]`;
+  [--worker-entry FILE] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]
+  [--fleet N (default 200; 0 skips)] [--fleet-assets N] [--fleet-rate-limit REQUESTS/SECONDS] [--fleet-one-worker]`;
 
 function count(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -79,6 +86,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'worker-entry': { type: 'string', default: 'worker/main.ts' },
       'bundle-in-worker': { type: 'boolean', default: false },
       'direct-pages-per-transaction': { type: 'string', default: '1' },
+      fleet: { type: 'string' },
+      'fleet-assets': { type: 'string' },
+      'fleet-rate-limit': { type: 'string', default: '20/10' },
+      'fleet-one-worker': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -89,8 +100,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const assets = count('assets', values.assets, 100_000, 1_000_000);
   const limit = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values['rate-limit']);
   if (!limit) throw new Error('--rate-limit must look like 60/10 (requests per seconds)');
+  const fleetLimit = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values['fleet-rate-limit']);
+  if (!fleetLimit) throw new Error('--fleet-rate-limit must look like 20/10 (requests per seconds)');
+  const fleet = count('fleet', values.fleet, 200, 5000);
   // About 25 s of fetching plus 3 s per 10,000 assets at the target speed, with a wide margin for noise.
-  const defaultMinutes = Math.ceil(10 + assets / 50_000);
+  const defaultMinutes = Math.ceil(10 + assets / 50_000 + fleet / 20);
   return {
     assets,
     licences: count('licences', values.licences, 10_000, 1_000_000),
@@ -122,5 +136,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
         ? 'activity'
         : Math.max(1, count('direct-pages-per-transaction', values['direct-pages-per-transaction'], 1, 50)),
     pageCap: count('page-cap', values['page-cap'], 100, 10_000),
+    fleet,
+    fleetAssets: count('fleet-assets', values['fleet-assets'], 2000, 1_000_000),
+    fleetRateLimitRequests: Number(fleetLimit[1]),
+    fleetRateLimitWindowMs: Math.round(Number(fleetLimit[2]) * 1000),
+    fleetTwoWorkers: !values['fleet-one-worker'],
   };
 }

@@ -12,6 +12,7 @@ import { parseBenchArgs } from './args';
 import { createBenchDatabase, dropAllBenchDatabases, seedIntegration } from './database';
 import { measureDirect, measureFull, measureIncremental, prebuiltBundleEnv, startWorker } from './phases';
 import type { BenchContext } from './phases';
+import { measureFleet } from './fleet';
 import { measureRateLimited } from './rate-limited';
 import { startTemporal, stopAllChildren } from './processes';
 import { machine, printReport, targetsOf, writeReport, type BenchResult, type NotMeasured } from './report';
@@ -138,6 +139,12 @@ async function run(): Promise<BenchResult> {
     log('4. rate-limited full sync…');
     rateLimit = await measureRateLimited(ctx);
   }
+  let fleet: BenchResult['fleet'] = notMeasured('skipped (--fleet 0)');
+  if (args.fleet > 0) {
+    log(`5. fleet of ${args.fleet} tenants…`);
+    await worker.stop();
+    fleet = await measureFleet(ctx, direct);
+  }
 
   const partial: Omit<BenchResult, 'targets'> = {
     date,
@@ -161,6 +168,7 @@ async function run(): Promise<BenchResult> {
       direct.measured && full.status === 'completed' ? full.assetsPerSecond / direct.assetsPerSecond : null,
     incremental,
     rateLimit,
+    fleet,
     notes: ctx.notes,
   };
   return { ...partial, targets: targetsOf(partial) };
