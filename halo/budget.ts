@@ -122,6 +122,14 @@ export function assertLimits(limits: BudgetLimits): void {
   }
 }
 
+/**
+ * How long a start counts: a little longer than the window. A start is recorded when its slot is taken, a
+ * moment before Halo sees the request, so Halo may still count it when an exact window says it has left.
+ */
+export function countingWindowMs(limits: BudgetLimits): number {
+  return limits.windowMs + Math.min(250, limits.windowMs / 40);
+}
+
 export type StartPlan =
   | {
       granted: true;
@@ -156,7 +164,8 @@ export function planStart(
   const cap = (n: number | undefined) => Math.min(Math.max(1, Math.floor(n ?? 1)), limits.requests);
   const want = cap(take.want);
   const atLeast = Math.min(cap(take.atLeast), want);
-  const live = starts.filter((s) => s > now - limits.windowMs).sort((a, b) => a - b);
+  const windowMs = countingWindowMs(limits);
+  const live = starts.filter((s) => s > now - windowMs).sort((a, b) => a - b);
   const free = limits.requests - live.length;
   if (free >= atLeast) {
     const count = Math.min(want, free);
@@ -164,5 +173,5 @@ export function planStart(
   }
   // `want` slots are free once the start that would make N+want in one window leaves it.
   const blocking = live[live.length - limits.requests + want - 1]!;
-  return { granted: false, waitMs: Math.max(1, Math.ceil(blocking + limits.windowMs - now)) };
+  return { granted: false, waitMs: Math.max(1, Math.ceil(blocking + windowMs - now)) };
 }
