@@ -174,3 +174,46 @@ describe('a big tenant and ten small ones on a worker with two activity slots', 
     );
   });
 });
+
+describe('confirming deletions one by one on a tight budget', { timeout: 300_000 }, () => {
+  // Each of 8 deletion candidates is confirmed with GET /Asset/{id}: more than a window of this budget allows.
+  const config = testConfig({ HALO_BUDGET_REQUESTS: '3', HALO_BUDGET_WINDOW_SECONDS: '2' });
+  let worker: { worker: Worker; running: Promise<void> };
+  before(async () => {
+    worker = await startTestWorker(temporal.nativeConnection, database, config);
+  });
+  after(async () => {
+    worker?.worker.shutdown();
+    await worker?.running;
+  });
+
+  it('waits between confirmations without losing those already made, and deletes exactly the missing', async () => {
+    const [x] = await tenantsOf(config, [{ customers: 5, assets: 60, licences: 5 }]);
+    const { standin, integrationId, target } = x!;
+    const syncs = syncServiceFor(config, database, temporal.client);
+    const syncOnce = async () => {
+      const { run } = await syncs.startSync(target, 'full');
+      return (await watchRuns([run.id]).untilAllEnded(120_000))[0]!;
+    };
+    assert.equal((await syncOnce()).status, 'completed');
+    standin.data.assets.splice(10, 8);
+    const before = standin.stats.byPath['/api/Asset/{id}'] ?? 0;
+    const run = await syncOnce();
+
+    assert.equal(run.status, 'completed', run.error ?? '');
+    assert.equal(run.counts.assets.deleted, 8);
+    await assertMatchesStandin(database.sql, integrationId, standin);
+    // Each candidate was asked about once: a wait kept the confirmations made before it.
+    assert.equal((standin.stats.byPath['/api/Asset/{id}'] ?? 0) - before, 8);
+    const histories = await runHistories(temporal.client, run.workflowId, run.workflowRunId!);
+    const events = histories.flatMap((h) => h.events ?? []);
+    assert.ok(
+      events.some((e) => e.timerStartedEventAttributes),
+      'the sweep waited on a timer',
+    );
+    for (const e of events) {
+      const attempt = e.activityTaskStartedEventAttributes?.attempt;
+      if (attempt !== undefined && attempt !== null) assert.equal(attempt, 1);
+    }
+  });
+});
