@@ -141,7 +141,7 @@ describe('a big tenant and ten small ones on a worker with two activity slots', 
   });
 
   it('lets the small tenants take turns: each first sync ends while the big one still runs', async (t) => {
-    const [big] = await tenantsOf(config, [{ customers: 20, assets: 6000, licences: 20 }]);
+    const [big] = await tenantsOf(config, [{ customers: 20, assets: 12000, licences: 20 }]);
     big!.standin.faults.latencyMs = 40;
     const small = await tenantsOf(
       config,
