@@ -5,7 +5,11 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { loggableError } from '../config/logging';
+import { isBudgetWait } from '../halo/budget';
 import { isHaloError } from '../halo/errors';
+
+/** The failure type an activity with no single result to carry a wait in (planSync) reports a wait with. */
+export const budgetWaitFailureType = 'HaloBudgetWait';
 
 /** Failure types whose message the workflow may show as it is; anything else reads as `internal`. */
 export const userFailureTypes = {
@@ -52,6 +56,16 @@ function log(error: unknown): void {
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof TemporalFailure) return error;
+  // A wait, not a fault: it goes straight back to the workflow, which sleeps it out on a timer without
+  // spending a retry attempt (architecture invariant 9).
+  if (isBudgetWait(error)) {
+    return ApplicationFailure.create({
+      type: budgetWaitFailureType,
+      message: error.message,
+      nonRetryable: true,
+      details: [{ waitMs: error.waitMs }],
+    });
+  }
   if (isHaloError(error)) {
     return ApplicationFailure.create({
       type: error.name,

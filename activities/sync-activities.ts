@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { toActivityFailure, withUserFailures } from './failures';
 import type { Database } from '../db/client';
+import { budgetWaitFailureType, toActivityFailure, withUserFailures } from './failures';
 import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
   addDeletedCount,
   countsKeyOf,
+  findCommittedBatch,
   findSyncRunById,
   finishSyncRun,
   lastCompletedSyncStart,
@@ -17,14 +18,15 @@ import {
 } from '../db/sync-runs-repository';
 import { decryptSecret, type KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
-import { tenantKeyOf, type RequestBudget } from '../halo/budget';
+import { isBudgetWait, tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
 import { HaloPermissionError } from '../halo/errors';
 import { toRecord } from '../halo/parse';
-import { notifyRunFinished } from './notify';
 import { defaultScopes, scopesStartingWith } from '../halo/token';
 import type { TokenCache } from '../halo/token-cache';
 import type { HaloKind } from '../halo/records';
+import { fetchPrefix, keepHeartbeating } from './budget-waits';
+import { notifyRunFinished } from './notify';
 import type {
   FinishSyncInput,
   PlanSyncInput,
@@ -51,7 +53,8 @@ export interface ActivityDeps {
   verifyDeletionsUpTo?: number;
   /**
    * The per-tenant Halo request budget shared by every worker process (PostgreSQL state). Every Halo call,
-   * token requests included, waits for a slot; a 429 pauses the tenant instead of failing the page.
+   * token requests included, takes a slot; with none free, or the tenant paused after a 429, the activity
+   * hands the wait to its workflow instead of sleeping (budget-waits.ts).
    */
   requestBudget?: RequestBudget;
   /** The longest one Halo request waits out 429s before the page fails (and Temporal retries it). */
@@ -73,17 +76,30 @@ function heartbeatOrStop(details?: unknown): void {
   if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
-export { toActivityFailure };
+export { budgetWaitFailureType, toActivityFailure };
+
+/**
+ * planSync's Halo requests, taken from the budget together: a token and a count per kind, two more when
+ * software answers 403 with a token issued before a permission was granted (a new token and the count
+ * again), and for an incremental sync two more counts per filtered kind. Taken piecemeal from a nearly full
+ * budget, a plan could spend a slot or two, be refused the rest, and start over forever.
+ */
+function planRequests(kind: PlanSyncInput['kind']) {
+  return { batch: kind === 'incremental' ? 10 : 6, wholeBatch: true };
+}
 
 export function createActivities(deps: ActivityDeps) {
   const { db } = deps;
 
   /**
-   * A client for the integration's tenant. `negotiateScope` asks for `all` first whatever worked before, so
-   * a permission granted in Halo since is picked up; otherwise the scope Halo last granted is tried first.
+   * A client for the integration's tenant. `reserve.batch`: the Halo requests the caller is about to make,
+   * reserved in one look at the budget (the wait it reports is for that many); `wholeBatch`: all of them or
+   * none (see TenantBudgetOptions). `negotiateScope` asks for `all` first whatever worked before, so a
+   * permission granted in Halo since is picked up; otherwise the scope Halo last granted is tried first.
    */
   async function haloClientFor(
     integrationId: string,
+    reserve: { batch: number; wholeBatch?: boolean } = { batch: 1 },
     opts: { negotiateScope?: boolean } = {},
   ): Promise<{ client: HaloClient; tokenScope: string | null }> {
     const row = await findIntegrationById(db, integrationId);
@@ -101,7 +117,6 @@ export function createActivities(deps: ActivityDeps) {
       clientId: row.clientId,
       clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
     };
-    const ctx = Context.current();
     const client = createHaloClient({
       settings,
       allowPrivate: deps.allowPrivateHaloUrls,
@@ -116,8 +131,8 @@ export function createActivities(deps: ActivityDeps) {
             // Keyed by tenant, not integration: two integrations of one tenant share Halo's limit.
             budget: deps.requestBudget.forTenant(tenantKeyOf(settings), {
               limits: budgetLimitsOf(row),
-              signal: ctx.cancellationSignal,
-              onWait: () => ctx.heartbeat(),
+              whenFull: 'report',
+              ...reserve,
             }),
           }
         : {}),
@@ -141,6 +156,76 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  async function syncPages(input: SyncPageInput): Promise<SyncPageResult> {
+    const count = Math.max(1, input.pageCount);
+    // One page alone is keyed unambiguously, and a first page must be fetched for the cap it reveals.
+    if (count > 1 && Context.current().info.attempt > 1) {
+      // An earlier attempt may have written some of these pages and died before reporting; it recorded
+      // them under the last page it wrote, so that attempt's outcome is read back rather than guessed at.
+      const committed = await findCommittedBatch(db, input.syncRunId, input.kind, input.pageNo, count);
+      if (committed) {
+        const written = committed.lastPage - input.pageNo + 1;
+        return {
+          ...committed.counts,
+          pagesWritten: written,
+          waitMs: null,
+          recordCount: null,
+          firstId: null,
+          lastId: null,
+        };
+      }
+    }
+    const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
+    const pageNos = Array.from({ length: count }, (_, i) => input.pageNo + i);
+    // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
+    const fetched = await withHaloErrors(async () => {
+      const { client } = await haloClientFor(input.integrationId, { batch: count });
+      return fetchPrefix(pageNos, (pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter));
+    });
+    const pages = fetched.done;
+    const waitMs = fetched.wait?.waitMs ?? null;
+    if (pages.length === 0) {
+      return {
+        received: 0,
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+        pagesWritten: 0,
+        waitMs,
+        recordCount: null,
+        firstId: null,
+        lastId: null,
+      };
+    }
+    heartbeatOrStop();
+    const items = pages.flatMap((page) => page.items);
+    const records = items.map((raw) => toRecord(input.kind, raw));
+    const counts = await db.transaction(async (tx) => {
+      const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
+        seenBySyncId: input.markSeen ? input.syncRunId : null,
+      });
+      const recorded = await recordPage(tx, {
+        syncRunId: input.syncRunId,
+        kind: input.kind,
+        pageNo: input.pageNo + pages.length - 1,
+        pages: pages.length,
+        received: records.length,
+        ...written,
+        progress: { phase: input.kind, pagesTotal: input.pagesTotal },
+      });
+      return recorded.counts;
+    });
+    return {
+      ...counts,
+      pagesWritten: pages.length,
+      waitMs,
+      // The last page's count is the freshest word on how many records Halo has now.
+      recordCount: Math.max(...pages.map((page) => page.recordCount)),
+      firstId: items[0]?.id ?? null,
+      lastId: items.at(-1)?.id ?? null,
+    };
+  }
+
   return withUserFailures({
     /**
      * Checks the credentials and learns how many records each kind holds, for the progress bar. For an
@@ -148,7 +233,9 @@ export function createActivities(deps: ActivityDeps) {
      */
     async planSync(input: PlanSyncInput): Promise<SyncPlan> {
       return withHaloErrors(async () => {
-        const { client, tokenScope } = await haloClientFor(input.integrationId, { negotiateScope: true });
+        const { client, tokenScope } = await haloClientFor(input.integrationId, planRequests(input.kind), {
+          negotiateScope: true,
+        });
         const plan: SyncPlan = {
           recordCounts: { customers: 0, hardware: 0, software: 0 },
           skipped: {},
@@ -189,43 +276,19 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    /** Fetches one page from Halo and writes it in one transaction; returns counts, never records. */
+    /**
+     * Fetches a few consecutive pages from Halo and writes them in one transaction; returns counts, never
+     * records. Pages that find no request slot are not waited for: it writes the ones before them and
+     * reports how long the rest must wait.
+     */
     async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
       heartbeatOrStop();
-      const filter = input.changedSince ? { changedSince: new Date(input.changedSince) } : undefined;
-      const pageNos = Array.from({ length: Math.max(1, input.pageCount) }, (_, i) => input.pageNo + i);
-      // A few pages per activity: Halo caps pages at 100 records, and Temporal's cost is per activity.
-      const pages = await withHaloErrors(async () => {
-        const { client } = await haloClientFor(input.integrationId);
-        return Promise.all(
-          pageNos.map((pageNo) => client.listPage(input.kind, pageNo, input.pageSize, filter)),
-        );
-      });
-      heartbeatOrStop();
-      const items = pages.flatMap((page) => page.items);
-      const records = items.map((raw) => toRecord(input.kind, raw));
-      const counts = await db.transaction(async (tx) => {
-        const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
-          seenBySyncId: input.markSeen ? input.syncRunId : null,
-        });
-        const recorded = await recordPage(tx, {
-          syncRunId: input.syncRunId,
-          kind: input.kind,
-          pageNo: input.pageNo,
-          pages: pageNos.length,
-          received: records.length,
-          ...written,
-          progress: { phase: input.kind, pagesTotal: input.pagesTotal },
-        });
-        return recorded.counts;
-      });
-      return {
-        ...counts,
-        // The last page's count is the freshest word on how many records Halo has now.
-        recordCount: Math.max(...pages.map((page) => page.recordCount)),
-        firstId: items[0]?.id ?? null,
-        lastId: items.at(-1)?.id ?? null,
-      };
+      const stopHeartbeats = keepHeartbeating();
+      try {
+        return await syncPages(input);
+      } finally {
+        stopHeartbeats();
+      }
     },
 
     /**
@@ -243,11 +306,30 @@ export function createActivities(deps: ActivityDeps) {
       let confirmed: number[] | 'all-unseen';
       if (kind === 'hardware' && candidates.length <= verifyUpTo) {
         const { client } = await withHaloErrors(() => haloClientFor(integrationId));
+        const knownGone = new Set(input.confirmedGone ?? []);
         const gone: number[] = [];
         const alive: number[] = [];
-        for (const id of candidates) {
-          heartbeatOrStop();
-          ((await withHaloErrors(() => client.getAsset(id))) === null ? gone : alive).push(id);
+        const stopHeartbeats = keepHeartbeating();
+        try {
+          for (const id of candidates) {
+            heartbeatOrStop();
+            if (knownGone.has(id)) {
+              gone.push(id);
+              continue;
+            }
+            const asset = await client.getAsset(id).catch((error: unknown) => {
+              if (isBudgetWait(error)) return error;
+              throw toActivityFailure(error);
+            });
+            if (isBudgetWait(asset)) {
+              // What is confirmed so far is kept, so the next call asks Halo only about the rest.
+              await markSeen(db, kind, integrationId, syncRunId, alive);
+              return { deleted: 0, warning: null, wait: { ms: asset.waitMs, confirmedGone: gone } };
+            }
+            (asset === null ? gone : alive).push(id);
+          }
+        } finally {
+          stopHeartbeats();
         }
         await markSeen(db, kind, integrationId, syncRunId, alive);
         confirmed = gone;

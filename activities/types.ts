@@ -47,8 +47,18 @@ export interface PageCounts {
 }
 
 export interface SyncPageResult extends PageCounts {
-  /** Halo's record_count as this page reported it; it grows when records are added mid-sync. */
-  recordCount: number;
+  /**
+   * How many of the `pageCount` pages were written: all of them, or the ones that got a Halo request slot
+   * (the first few, possibly none); the rest wait `waitMs` and go again.
+   */
+  pagesWritten: number;
+  /** Set when some pages found the tenant's request budget full or paused: how long until it has room. */
+  waitMs: number | null;
+  /**
+   * Halo's record_count as this page reported it (it grows when records are added mid-sync); null when
+   * no page was fetched (a wait, or a retry that found its pages already written).
+   */
+  recordCount: number | null;
   firstId: number | null;
   lastId: number | null;
 }
@@ -68,12 +78,19 @@ export interface SweepDeletionsInput {
   recordCount: number;
   /** Refuse to delete more than this share (0..1) of the kind's live rows. */
   maxShare: number;
+  /** Hardware ids an earlier call already confirmed gone before it had to wait for the budget. */
+  confirmedGone?: number[];
 }
 
 export interface SweepDeletionsResult {
   deleted: number;
   /** Set when deletions were refused or deferred, in words a person can act on. */
   warning: string | null;
+  /**
+   * Set when confirming candidates ran out of Halo request slots: call again after `ms` with
+   * `confirmedGone`; the candidates found alive are already marked seen.
+   */
+  wait?: { ms: number; confirmedGone: number[] };
 }
 
 export interface PrepareScheduledSyncInput {

@@ -35,6 +35,12 @@ export interface BenchArgs {
   pageCap: number;
   /** The read phase (bench/read-api.ts): assets seeded, requests per call, a database kept between runs. */
   readApi: { run: boolean; only: boolean; assets: number; iterations: number; database: string | null };
+  /** Phase 5: tenants in the fleet (0 skips it), assets each, each tenant's own limit, and a second round. */
+  fleet: number;
+  fleetAssets: number;
+  fleetRateLimitRequests: number;
+  fleetRateLimitWindowMs: number;
+  fleetTwoWorkers: boolean;
 }
 
 export const usage = `npm run bench -- [--assets N] [--licences N] [--customers N] [--seed N]
@@ -42,7 +48,9 @@ export const usage = `npm run bench -- [--assets N] [--licences N] [--customers 
   [--rate-limit REQUESTS/SECONDS] [--rate-limit-assets N] [--budget-share 0.9] [--no-honour-last-update]
   [--cpu-prof] [--keep-databases] [--label TEXT] [--worker-env NAME=VALUE]... [--page-cap N]
   [--worker-entry FILE] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]
-  [--no-read-api | --read-api-only] [--read-assets N] [--read-iterations N] [--read-database NAME]`;
+  [--no-read-api | --read-api-only] [--read-assets N] [--read-iterations N] [--read-database NAME]
+
+  [--fleet N (default 200; 0 skips)] [--fleet-assets N] [--fleet-rate-limit REQUESTS/SECONDS] [--fleet-one-worker]`;
 
 function count(name: string, value: string | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -95,6 +103,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'read-assets': { type: 'string' },
       'read-iterations': { type: 'string' },
       'read-database': { type: 'string' },
+      fleet: { type: 'string' },
+      'fleet-assets': { type: 'string' },
+      'fleet-rate-limit': { type: 'string', default: '20/10' },
+      'fleet-one-worker': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -105,8 +117,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const assets = count('assets', values.assets, 100_000, 1_000_000);
   const limit = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values['rate-limit']);
   if (!limit) throw new Error('--rate-limit must look like 60/10 (requests per seconds)');
+  const fleetLimit = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(values['fleet-rate-limit']);
+  if (!fleetLimit) throw new Error('--fleet-rate-limit must look like 20/10 (requests per seconds)');
+  const fleet = count('fleet', values.fleet, 200, 5000);
   // About 25 s of fetching plus 3 s per 10,000 assets at the target speed, with a wide margin for noise.
-  const defaultMinutes = Math.ceil(10 + assets / 50_000);
+  const defaultMinutes = Math.ceil(10 + assets / 50_000 + fleet / 20);
   return {
     assets,
     licences: count('licences', values.licences, 10_000, 1_000_000),
@@ -145,5 +160,10 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       iterations: Math.max(1, count('read-iterations', values['read-iterations'], 200, 100_000)),
       database: benchDatabaseName(values['read-database']),
     },
+    fleet,
+    fleetAssets: count('fleet-assets', values['fleet-assets'], 2000, 1_000_000),
+    fleetRateLimitRequests: Number(fleetLimit[1]),
+    fleetRateLimitWindowMs: Math.round(Number(fleetLimit[2]) * 1000),
+    fleetTwoWorkers: !values['fleet-one-worker'],
   };
 }

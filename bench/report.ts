@@ -62,6 +62,41 @@ export interface RateLimitFigures {
   http429PerThousand: number;
 }
 
+export interface FleetRound {
+  workers: number;
+  wallMs: number;
+  /** Syncs that did not complete. */
+  failed: number;
+  records: number;
+  haloRequests: number;
+  requestsPerSecond: number;
+  /** Requests per second against the sum of every tenant's limit. */
+  shareOfLimits: number;
+  http429: number;
+  /** Per worker process. */
+  workerPeakRssMb: number[];
+  workerCpuSeconds: number[];
+  /** History events per tenant, over every run of its chain. */
+  eventsPerTenant: { mean: number; max: number };
+}
+
+export interface FleetFigures {
+  measured: true;
+  tenants: number;
+  assetsPerTenant: number;
+  limit: { requests: number; windowMs: number };
+  budgetEnv: Record<string, string>;
+  /** One tenant alone: what Halo's budget allows one sync. */
+  aloneMs: number;
+  aloneRecords: number;
+  /** The fleet's records at the direct loop's records per second: what this machine allows. */
+  machineMs: number | null;
+  idealMs: number;
+  limitedBy: string;
+  limitPerSecond: number;
+  rounds: FleetRound[];
+}
+
 export interface BenchResult {
   date: string;
   label: string;
@@ -74,6 +109,7 @@ export interface BenchResult {
   ratio: number | null;
   incremental: IncrementalFigures | NotMeasured;
   rateLimit: RateLimitFigures | NotMeasured;
+  fleet: FleetFigures | NotMeasured;
   targets: Target[];
   notes: string[];
   readApi?: ReadApiResult;
@@ -148,6 +184,20 @@ export function targetsOf(r: Omit<BenchResult, 'targets'>): Target[] {
     value: rl ? rl.http429PerThousand.toFixed(1) : 'n/a',
     met: rl ? rl.http429PerThousand <= 1 : null,
   });
+  const fleet = r.fleet.measured ? r.fleet : null;
+  const oneWorker = fleet?.rounds[0];
+  t.push({
+    name: `fleet of ${fleet?.tenants ?? 'n/a'} on one worker: actual / ideal`,
+    target: '<= 1.25',
+    value: fleet && oneWorker ? (oneWorker.wallMs / fleet.idealMs).toFixed(2) : 'n/a',
+    met: fleet && oneWorker ? oneWorker.failed === 0 && oneWorker.wallMs <= 1.25 * fleet.idealMs : null,
+  });
+  t.push({
+    name: 'fleet: 429s',
+    target: '0',
+    value: fleet ? fleet.rounds.map((x) => x.http429).join(' / ') : 'n/a',
+    met: fleet ? fleet.rounds.every((x) => x.http429 === 0) : null,
+  });
   return t;
 }
 
@@ -215,6 +265,39 @@ export function figureRows(r: BenchResult): [string, string][] {
         `(${l.http429PerThousand.toFixed(1)}/1000)`
       : na(l),
   ]);
+  const fl = r.fleet;
+  if (!fl.measured) {
+    rows.push(['5. fleet', na(fl)]);
+    return rows;
+  }
+  rows.push([
+    `5. fleet: ${fl.tenants} tenants × ${n(fl.assetsPerTenant)} assets, limit ${fl.limit.requests}/${fl.limit.windowMs / 1000}s each`,
+    `budget ${fl.budgetEnv['HALO_BUDGET_REQUESTS']}/${fl.budgetEnv['HALO_BUDGET_WINDOW_SECONDS']}s`,
+  ]);
+  rows.push(['   one tenant alone', `${s(fl.aloneMs)} (${n(fl.aloneRecords)} records)`]);
+  rows.push([
+    '   ideal: max(alone, records ÷ direct records/s)',
+    `${s(fl.idealMs)} (machine: ${fl.machineMs === null ? 'n/a' : s(fl.machineMs)}; limited by ${fl.limitedBy})`,
+  ]);
+  for (const x of fl.rounds) {
+    const w = `${x.workers} worker${x.workers > 1 ? 's' : ''}`;
+    rows.push([
+      `   ${w}: wall time, actual / ideal`,
+      `${s(x.wallMs)}, ${(x.wallMs / fl.idealMs).toFixed(2)}× (${x.failed} failed, ${n(x.records)} records)`,
+    ]);
+    rows.push([
+      `   ${w}: requests/s of the limits' sum, 429s`,
+      `${x.requestsPerSecond} of ${fl.limitPerSecond} (${Math.round(x.shareOfLimits * 100)}%), ${x.http429} 429s`,
+    ]);
+    rows.push([
+      `   ${w}: peak RSS MB, CPU s (per worker)`,
+      `${x.workerPeakRssMb.join(' + ')} MB, ${x.workerCpuSeconds.join(' + ')} s`,
+    ]);
+    rows.push([
+      `   ${w}: Temporal events per tenant (mean / max)`,
+      `${x.eventsPerTenant.mean} / ${x.eventsPerTenant.max}`,
+    ]);
+  }
   return rows;
 }
 

@@ -12,6 +12,7 @@ import { parseBenchArgs } from './args';
 import { createBenchDatabase, dropAllBenchDatabases, seedIntegration } from './database';
 import { measureDirect, measureFull, measureIncremental, prebuiltBundleEnv, startWorker } from './phases';
 import type { BenchContext } from './phases';
+import { measureFleet } from './fleet';
 import { measureRateLimited } from './rate-limited';
 import { printReadReport, readApiPhase, writeReadReport } from './read-api';
 import { startTemporal, stopAllChildren } from './processes';
@@ -146,6 +147,12 @@ async function run(): Promise<BenchResult> {
     rateLimit = await measureRateLimited(ctx);
   }
   const readApi = await readApiPhase(args.readApi, log);
+  let fleet: BenchResult['fleet'] = notMeasured('skipped (--fleet 0)');
+  if (args.fleet > 0) {
+    log(`6. fleet of ${args.fleet} tenants…`);
+    await worker.stop();
+    fleet = await measureFleet(ctx, direct);
+  }
 
   const partial: Omit<BenchResult, 'targets'> = {
     date,
@@ -169,6 +176,7 @@ async function run(): Promise<BenchResult> {
       direct.measured && full.status === 'completed' ? full.assetsPerSecond / direct.assetsPerSecond : null,
     incremental,
     rateLimit,
+    fleet,
     notes: ctx.notes,
     readApi,
   };

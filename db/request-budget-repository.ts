@@ -4,7 +4,7 @@
 // one clock all workers share, and travel as epoch ms.
 import { eq, sql } from 'drizzle-orm';
 import type { StartAttempt } from '../halo/budget-acquire';
-import { planStart, type BudgetLimits } from '../halo/budget';
+import { countingWindowMs, planStart, type BudgetLimits, type StartWant } from '../halo/budget';
 import type { Executor } from './client';
 import { haloRequestBudgets, type HaloRequestBudget, type Integration } from './schema/index';
 
@@ -20,11 +20,15 @@ interface StateRow extends Record<string, unknown> {
   paused_until_ms: number | null;
 }
 
-/** Records a start for `key` when its window has room and it is not paused; otherwise says how long to wait. */
+/**
+ * Records a start for `key` when its window has room and it is not paused (or several: `take`); otherwise
+ * says how long until `take.want` slots are free.
+ */
 export async function tryStartRequest(
   db: Executor,
   key: string,
   limits: BudgetLimits,
+  take: StartWant = {},
 ): Promise<StartAttempt> {
   return db.transaction(async (tx) => {
     await tx.execute(lockKey(key));
@@ -40,18 +44,19 @@ export async function tryStartRequest(
       Number(state.paused_until_ms ?? 0),
       now,
       limits,
+      take,
     );
     if (!plan.granted) return plan;
-    // Pruning happens in the same statement: only starts still inside the window are kept.
+    // Pruning happens in the same statement: only starts that still count are kept.
     await tx.execute(sql`
       insert into ${haloRequestBudgets} as b (key, starts_ms)
-      values (${key}, array[${now}::float8])
+      values (${key}, array_fill(${now}::float8, array[${plan.count}::int]))
       on conflict (key) do update set
         starts_ms = array(
-          select s from unnest(b.starts_ms) as s where s > ${now - limits.windowMs}::float8 order by s
+          select s from unnest(b.starts_ms) as s where s > ${now - countingWindowMs(limits)}::float8 order by s
         ) || excluded.starts_ms,
         updated_at = now()`);
-    return { granted: true, startedAt: now };
+    return { granted: true, startedAt: now, count: plan.count };
   });
 }
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, between, desc, eq, sql } from 'drizzle-orm';
 import type { HaloKind } from '../halo/records';
 import type { Executor } from './client';
 import { isUniqueViolation } from './errors';
@@ -160,7 +160,11 @@ export async function addSyncRunWarning(db: Executor, id: string, warning: strin
 export interface PageInput {
   syncRunId: string;
   kind: HaloKind;
-  /** The first page written; a batch of `pages` pages is recorded under it. */
+  /**
+   * The key a batch is recorded under. The sync records a batch under its LAST page, so that a retried
+   * activity can tell from the key alone how many of its pages an earlier attempt wrote
+   * (findCommittedBatch).
+   */
   pageNo: number;
   /** How many Halo pages this write covered (default 1). */
   pages?: number;
@@ -347,4 +351,39 @@ export async function claimSyncRun(
     if (!isUniqueViolation(error)) throw error;
     return { run: await findRunningSyncRun(db, input.integrationId), claimed: false };
   }
+}
+
+/**
+ * The batch an earlier attempt of an activity wrote within pages first..first+count-1, if any: its key (the
+ * last page it wrote) and its counts. Batches are keyed by their last page, and no other activity writes
+ * in that range while this one has not reported back, so the key says exactly how many pages were written.
+ */
+export async function findCommittedBatch(
+  db: Executor,
+  syncRunId: string,
+  kind: HaloKind,
+  first: number,
+  count: number,
+): Promise<{ lastPage: number; counts: PageCounts } | null> {
+  const [row] = await db
+    .select({
+      lastPage: syncPages.pageNo,
+      received: syncPages.received,
+      created: syncPages.created,
+      updated: syncPages.updated,
+      unchanged: syncPages.unchanged,
+    })
+    .from(syncPages)
+    .where(
+      and(
+        eq(syncPages.syncRunId, syncRunId),
+        eq(syncPages.kind, kind),
+        between(syncPages.pageNo, first, first + count - 1),
+      ),
+    )
+    .orderBy(desc(syncPages.pageNo))
+    .limit(1);
+  if (!row) return null;
+  const { lastPage, ...counts } = row;
+  return { lastPage, counts };
 }

@@ -4,19 +4,24 @@
 // talks to the store, so twenty waiting activities cost one store round trip per slot, not twenty.
 import {
   assertLimits,
+  BudgetWait,
   type AcquireOptions,
   type BudgetCounters,
   type BudgetGrant,
   type BudgetLimits,
   type RequestBudget,
+  type StartWant,
   type TenantBudget,
 } from './budget';
 
-export type StartAttempt = { granted: true; startedAt: number } | { granted: false; waitMs: number };
+export type StartAttempt =
+  | { granted: true; startedAt: number; /** Slots granted (1 unless more were wanted). */ count: number }
+  | { granted: false; waitMs: number; paused?: boolean | undefined };
 
 /** Where a budget keeps its state; each call must be atomic for its key across every sharer of the store. */
 export interface BudgetStore {
-  tryStart(key: string, limits: BudgetLimits): Promise<StartAttempt>;
+  /** Takes one slot, or several (`take`); when refused, `waitMs` is until `take.want` slots are free. */
+  tryStart(key: string, limits: BudgetLimits, take?: StartWant): Promise<StartAttempt>;
   pause(key: string, pauseMs: number): Promise<void>;
 }
 
@@ -80,6 +85,53 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
     await store.pause(key, pauseMs);
   }
 
+  /**
+   * A tenant budget that never sleeps. Its first acquire reserves up to `batch` slots in one store look and
+   * later ones take from them (then one store look each); calls are answered in call order, and the first
+   * refusal answers every later call too, so a caller never holds a slot for page 3 while page 2 waits.
+   */
+  function reporting(key: string, limits: BudgetLimits, batch: number, whole: boolean): TenantBudget {
+    let refused: BudgetWait | undefined;
+    let reserved: { startedAt: number; left: number } | undefined;
+    let first = true;
+    let last: Promise<unknown> = Promise.resolve();
+    const note = (wait: BudgetWait): BudgetWait => {
+      if (!refused) {
+        refused = wait;
+        counters.waited++;
+        counters.waitedMs += wait.waitMs;
+      }
+      return refused;
+    };
+    return {
+      key,
+      limits,
+      acquire() {
+        const next = last.then(async (): Promise<BudgetGrant> => {
+          if (refused) throw refused;
+          if (!reserved?.left) {
+            const take = first ? { want: batch, atLeast: whole ? batch : 1 } : {};
+            first = false;
+            const attempt = await store.tryStart(key, limits, take);
+            if (!attempt.granted)
+              throw note(new BudgetWait(attempt.waitMs, attempt.paused ? 'paused' : 'full'));
+            reserved = { startedAt: attempt.startedAt, left: attempt.count };
+          }
+          reserved.left--;
+          counters.acquired++;
+          return { startedAt: reserved.startedAt, waitedMs: 0 };
+        });
+        last = next.catch(() => undefined);
+        return next;
+      },
+      async rateLimited(pauseMs) {
+        await pause(key, pauseMs);
+        // The request that met the 429 asks again and learns of the pause without another store look.
+        note(new BudgetWait(pauseMs, 'paused'));
+      },
+    };
+  }
+
   return {
     defaults,
     counters,
@@ -91,6 +143,7 @@ export function createRequestBudget(store: BudgetStore, opts: RequestBudgetOptio
         windowMs: t.limits?.windowMs ?? defaults.windowMs,
       };
       assertLimits(limits);
+      if (t.whenFull === 'report') return reporting(key, limits, t.batch ?? 1, t.wholeBatch ?? false);
       const acquireOptions = { signal: t.signal, onWait: t.onWait };
       return {
         key,

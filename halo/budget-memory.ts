@@ -20,13 +20,13 @@ export function createMemoryBudgetStore(now: () => number = Date.now): BudgetSto
     return state;
   };
   return {
-    tryStart(key, limits) {
+    tryStart(key, limits, take) {
       const state = stateOf(key);
       const at = now();
-      const plan = planStart(state.starts, state.pausedUntil, at, limits);
+      const plan = planStart(state.starts, state.pausedUntil, at, limits, take);
       if (!plan.granted) return Promise.resolve(plan);
       state.starts = plan.starts;
-      return Promise.resolve({ granted: true, startedAt: at });
+      return Promise.resolve({ granted: true, startedAt: at, count: plan.count });
     },
     pause(key, pauseMs) {
       const state = stateOf(key);

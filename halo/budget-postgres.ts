@@ -8,7 +8,7 @@ import type { RequestBudget } from './budget';
 
 export function createPostgresBudgetStore(db: Executor): BudgetStore {
   return {
-    tryStart: (key, limits) => tryStartRequest(db, key, limits),
+    tryStart: (key, limits, take) => tryStartRequest(db, key, limits, take),
     pause: (key, pauseMs) => pauseRequests(db, key, pauseMs),
   };
 }

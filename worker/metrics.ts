@@ -51,13 +51,13 @@ export function createWorkerMetrics(budget: { counters: BudgetCounters }): Worke
   mirroredCounter(
     registry,
     'halo_budget_waits_total',
-    'Halo requests of this worker that had to wait for the tenant request budget.',
+    'Halo requests of this worker that found the tenant request budget full or paused (their syncs waited on a timer).',
     () => counters.waited,
   );
   mirroredCounter(
     registry,
     'halo_budget_wait_seconds_total',
-    'Time Halo requests of this worker spent waiting for the tenant request budget.',
+    'Waits for the tenant request budget this worker handed back to the workflows, in seconds as estimated.',
     () => counters.waitedMs / 1000,
   );
 

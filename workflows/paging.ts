@@ -1,6 +1,6 @@
 // Page arithmetic shared by the sync workflows. Pure functions: safe in workflow code and easy to test.
 import type { HaloKind } from '../halo/records';
-import type { PageCounts, SyncPageResult } from '../activities/types';
+import type { PageCounts } from '../activities/types';
 
 export const syncOrder: readonly HaloKind[] = ['customers', 'hardware', 'software'];
 
@@ -13,10 +13,7 @@ export function pagesFor(recordCount: number, pageSize: number): number {
  * real size: when it holds fewer items than asked while more records exist, that count is the cap, and every
  * later page must be asked for with it or page_no offsets would skip records.
  */
-export function effectivePageSize(
-  asked: number,
-  first: Pick<SyncPageResult, 'received' | 'recordCount'>,
-): number {
+export function effectivePageSize(asked: number, first: { received: number; recordCount: number }): number {
   if (first.received > 0 && first.received < asked && first.received < first.recordCount)
     return first.received;
   return asked;

@@ -10,11 +10,12 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  sleep,
   TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/sync-activities';
-import type { PageCounts, SyncKind, SyncPlan } from '../activities/types';
+import type { PageCounts, SyncKind, SyncPageResult, SyncPlan } from '../activities/types';
 import type { HaloKind } from '../halo/records';
 import { addPageCounts, effectivePageSize, emptyPageCounts, pagesFor, syncOrder } from './paging';
 
@@ -90,12 +91,15 @@ const retry = {
     'HaloPermissionError',
     'HaloUrlRejectedError',
     'IntegrationNotFoundError',
+    // A wait is never retried by the policy: the workflow sleeps it out (afterWaits).
+    'HaloBudgetWait',
   ],
 };
 
 function pageActivities(options: SyncOptions) {
   return proxyActivities<ReturnType<typeof createActivities>>({
-    // Long enough for a page to wait out a full Halo rate-limit window (5 minutes) and still finish.
+    // Activities never wait for Halo's budget (the workflow does, on a timer), so this only bounds a
+    // stuck one; heartbeats on a timer find a dead worker much sooner.
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout: `${options.heartbeatSeconds ?? 30} seconds`,
     // A cancelled sync waits for in-flight pages to stop, so its final counts include every page written.
@@ -162,7 +166,7 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
 
   try {
     if (!state) {
-      const plan = await planSync({ syncRunId, integrationId, kind: syncKind });
+      const plan = await afterWaits(() => planSync({ syncRunId, integrationId, kind: syncKind }));
       state = freshCarried(plan, options.pageSize);
     }
     let pagesThisRun = 0;
@@ -184,7 +188,7 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
         pagesTotal: state.pagesByKind[kind],
       });
       const current = state;
-      const fetchPage = async (pageNo: number, pageCount: number) => {
+      const fetchPage = async (pageNo: number, pageCount: number): Promise<SyncPageResult> => {
         // Counted at launch, so a run never starts more than maxPagesPerRun pages (plus one batch).
         pagesThisRun += pageCount;
         const result = await syncPage({
@@ -199,7 +203,8 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
           pagesTotal: pagesTotal(),
         });
         addPageCounts(current.counts[kind], result);
-        current.pagesDone += pageCount;
+        current.pagesDone += result.pagesWritten;
+        if (result.recordCount === null) return result;
         current.lastRecordCount[kind] = result.recordCount;
         // Records added while we page through raise record_count; follow them to the new end.
         if (result.recordCount > cursor.recordCount) {
@@ -212,15 +217,21 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
 
       if (cursor.nextPage === 1) {
         // Alone, so its size reveals Halo's page cap before any other page is asked for.
-        const first = await fetchPage(1, 1);
-        cursor.pageSize = effectivePageSize(cursor.pageSize, first);
-        cursor.recordCount = first.recordCount;
-        cursor.pagesTotal = pagesFor(first.recordCount, cursor.pageSize);
+        let first = await fetchPage(1, 1);
+        while (first.recordCount === null) {
+          pagesThisRun += 1;
+          await sleep(boundedWait(first.waitMs));
+          first = await fetchPage(1, 1);
+        }
+        const recordCount = first.recordCount;
+        cursor.pageSize = effectivePageSize(cursor.pageSize, { received: first.received, recordCount });
+        cursor.recordCount = recordCount;
+        cursor.pagesTotal = pagesFor(recordCount, cursor.pageSize);
         state.pagesByKind[kind] = cursor.pagesTotal;
         cursor.nextPage = 2;
       }
 
-      await runWindow(cursor, options, fetchPage, timeToHandOver);
+      await runWindow(cursor, options, fetchPage, timeToHandOver, () => (pagesThisRun += 1));
       // Pages that finished despite a cancel request must not carry the run on into a fresh one.
       throwIfCancelled();
 
@@ -240,13 +251,18 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
       phase = 'deletions';
       for (const kind of syncOrder) {
         if (state.plan.skipped[kind]) continue;
-        const sweep = await sweepDeletions({
+        const sweepInput = {
           syncRunId,
           integrationId,
           kind,
           recordCount: state.lastRecordCount[kind],
           maxShare: options.maxDeleteShare ?? 0.5,
-        });
+        };
+        let sweep = await sweepDeletions(sweepInput);
+        while (sweep.wait) {
+          await sleep(boundedWait(sweep.wait.ms));
+          sweep = await sweepDeletions({ ...sweepInput, confirmedGone: sweep.wait.confirmedGone });
+        }
         if (sweep.warning) state.warnings.push(sweep.warning);
       }
     }
@@ -271,48 +287,115 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
   }
 }
 
+interface PageRange {
+  pageNo: number;
+  pageCount: number;
+}
+
 /**
  * Fetches pages cursor.nextPage..pagesTotal in batches of `pagesPerActivity`, at most `concurrency` batches
- * at a time. Stops launching when it is
- * time to hand over to a new run, and always drains what it launched, so on return every page below
- * cursor.nextPage is written. A failed page cancels the rest and is rethrown.
+ * at a time. Pages that found Halo's budget full come back unwritten with a wait: they go again first, and
+ * nothing is launched before the wait is over, when one batch goes alone and the window widens again as
+ * batches come back whole. The wait is a durable timer, so no worker slot is held meanwhile. Stops taking
+ * new pages when it is time to hand over to a new run, and always finishes what it took, so on return
+ * every page below cursor.nextPage is written. A failed page cancels the rest and is rethrown.
  */
 async function runWindow(
   cursor: KindCursor,
   options: SyncOptions,
-  fetchPage: (pageNo: number, pageCount: number) => Promise<unknown>,
+  fetchPage: (pageNo: number, pageCount: number) => Promise<SyncPageResult>,
   timeToHandOver: () => boolean,
+  countWait: () => void,
 ): Promise<void> {
   const perActivity = Math.max(1, options.pagesPerActivity ?? 1);
   await CancellationScope.cancellable(async () => {
     const inFlight = new Set<Promise<void>>();
+    const again: PageRange[] = [];
     // A holder object, because the compiler does not follow assignments made inside the callbacks.
-    const outcome: { failure?: Error } = {};
+    const at: { failure?: Error; notBefore: number; allowed: number } = {
+      notBefore: 0,
+      allowed: options.concurrency,
+    };
+    const nextRange = (): PageRange | undefined => {
+      const retry = again.shift();
+      if (retry) return retry;
+      if (timeToHandOver() || cursor.nextPage > cursor.pagesTotal) return undefined;
+      const pageNo = cursor.nextPage;
+      const pageCount = Math.min(perActivity, cursor.pagesTotal - pageNo + 1);
+      cursor.nextPage += pageCount;
+      return { pageNo, pageCount };
+    };
+    const launch = (range: PageRange) => {
+      const task: Promise<void> = fetchPage(range.pageNo, range.pageCount).then(
+        (result) => {
+          if (result.pagesWritten < range.pageCount) {
+            again.push({
+              pageNo: range.pageNo + result.pagesWritten,
+              pageCount: range.pageCount - result.pagesWritten,
+            });
+          }
+          if (result.waitMs !== null) {
+            at.notBefore = Math.max(at.notBefore, Date.now() + boundedWait(result.waitMs));
+            at.allowed = 1;
+          } else {
+            at.allowed = Math.min(options.concurrency, at.allowed * 2);
+          }
+        },
+        (error: unknown) => {
+          at.failure ??= error instanceof Error ? error : new Error('a page failed');
+        },
+      );
+      inFlight.add(task);
+      void task.finally(() => inFlight.delete(task));
+    };
     while (true) {
-      while (
-        !outcome.failure &&
-        !timeToHandOver() &&
-        inFlight.size < options.concurrency &&
-        cursor.nextPage <= cursor.pagesTotal
-      ) {
-        const pageNo = cursor.nextPage;
-        const pageCount = Math.min(perActivity, cursor.pagesTotal - pageNo + 1);
-        cursor.nextPage += pageCount;
-        const task: Promise<void> = fetchPage(pageNo, pageCount).then(
-          () => undefined,
-          (error: unknown) => {
-            outcome.failure ??= error instanceof Error ? error : new Error('a page failed');
-          },
-        );
-        inFlight.add(task);
-        void task.finally(() => inFlight.delete(task));
+      while (!at.failure && inFlight.size < at.allowed && Date.now() >= at.notBefore) {
+        const range = nextRange();
+        if (!range) break;
+        launch(range);
       }
-      if (inFlight.size === 0) break;
-      await Promise.race(inFlight);
-      if (outcome.failure && !isCancellation(outcome.failure)) CancellationScope.current().cancel();
+      if (inFlight.size > 0) {
+        await Promise.race(inFlight);
+        if (at.failure && !isCancellation(at.failure)) CancellationScope.current().cancel();
+        continue;
+      }
+      if (at.failure) break;
+      const more = again.length > 0 || (!timeToHandOver() && cursor.nextPage <= cursor.pagesTotal);
+      if (!more) break;
+      countWait();
+      await sleep(Math.max(1, at.notBefore - Date.now()));
     }
-    if (outcome.failure) throw outcome.failure;
+    if (at.failure) throw at.failure;
   });
+}
+
+/** Halo's budget said how long; a floor keeps a zero from spinning, a ceiling bounds a runaway Retry-After. */
+function boundedWait(waitMs: number | null): number {
+  return Math.min(Math.max(waitMs ?? 1000, 50), 15 * 60_000);
+}
+
+/**
+ * Calls an activity until it runs without waiting: an activity that found the tenant's budget full fails
+ * at once with a HaloBudgetWait failure saying how long, and the workflow sleeps that out on a timer. A new
+ * activity follows, so waiting never spends an attempt of the retry policy, which is kept for faults.
+ */
+async function afterWaits<T>(call: () => Promise<T>): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const waitMs = budgetWaitOf(error);
+      if (waitMs === null) throw error;
+      await sleep(boundedWait(waitMs));
+    }
+  }
+}
+
+function budgetWaitOf(error: unknown): number | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
+  if (error.cause.type !== 'HaloBudgetWait') return null;
+  const detail = error.cause.details?.[0] as { waitMs?: unknown } | undefined;
+  return typeof detail?.waitMs === 'number' ? detail.waitMs : 1000;
 }
 
 /** A cancel request reaches activities only at their heartbeats; between them the workflow checks itself. */

@@ -9,6 +9,7 @@ import {
   countsKeyOf,
   deleteSyncRun,
   emptySyncCounts,
+  findCommittedBatch,
   findRunningSyncRun,
   findSyncRun,
   findSyncRunById,
@@ -105,6 +106,15 @@ void describe('sync runs repository', () => {
       [runId],
     );
     assert.deepEqual(await listSyncRuns(t.db, { accountId: other.accountId, integrationId, limit: 10 }), []);
+  });
+
+  void it('tells a retried batch how many of its pages an earlier attempt wrote, from the key alone', async () => {
+    const counts = { received: 200, created: 200, updated: 0, unchanged: 0 };
+    // Pages 5 to 8 were asked for; the attempt got slots for two and recorded them under page 6.
+    await recordPage(t.db, { syncRunId: runId, kind: 'hardware', pageNo: 6, pages: 2, ...counts });
+    assert.deepEqual(await findCommittedBatch(t.db, runId, 'hardware', 5, 4), { lastPage: 6, counts });
+    assert.equal(await findCommittedBatch(t.db, runId, 'hardware', 9, 4), null);
+    assert.equal(await findCommittedBatch(t.db, runId, 'customers', 5, 4), null);
   });
 
   void it('counts a page once however often it is recorded', async () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { after, afterEach, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseEnv, type Config } from '../../config/env';
@@ -165,6 +166,61 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
     assert.ok(injected >= 4, `faults were injected: ${JSON.stringify(faults)}`);
     assert.ok(standin.stats.tokenRequests >= 2, 'tokens expired and were renewed mid-sync');
     console.log(`faults injected: ${JSON.stringify(faults)}; token requests: ${standin.stats.tokenRequests}`);
+  });
+
+  it('completes exactly through the storm: 429s from a budget above the tenant limit, 10% failing answers, tokens expiring every 12 s, a SIGKILLed worker and a PostgreSQL restart', async (t) => {
+    const version = readdirSync('/etc/postgresql')[0];
+    assert.ok(version, 'a local PostgreSQL cluster to restart');
+    // Halo's limiter compressed to 20 per 5 s; the budget allows 30 per 5 s, more than the tenant does, so
+    // Halo answers 429 and every caller of the tenant pauses for the budget's whole window.
+    const budget = { HALO_BUDGET_REQUESTS: '30', HALO_BUDGET_WINDOW_SECONDS: '5' };
+    const first = await startWorker(budget);
+    const { standin, target, integrationId } = await tenant({
+      seed: 105,
+      customers: 60,
+      assets: 3000,
+      licences: 120,
+      tokenLifetimeSeconds: 12,
+    });
+    standin.setFaults({
+      seed: 11,
+      errorRate: 0.04,
+      resetRate: 0.02,
+      timeoutRate: 0.02,
+      truncateRate: 0.01,
+      malformedRate: 0.01,
+      latencyMs: 20,
+      rateLimit: { requests: 20, windowMs: 5000 },
+    });
+    const began = Date.now();
+    const { run } = await syncServiceFor(config, database, temporal.client).startSync(target, 'full');
+    await delay(6000);
+    first.process.kill('SIGKILL');
+    await first.exited;
+    await startWorker(budget);
+    await delay(Math.max(0, began + 11_000 - Date.now()));
+    execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '-m', 'fast'], {
+      stdio: 'ignore',
+    });
+    const done = await finished(run, 540_000);
+    const seconds = (Date.now() - began) / 1000;
+    const { rateLimited, faults } = standin.stats;
+    standin.setFaults({
+      errorRate: 0,
+      resetRate: 0,
+      timeoutRate: 0,
+      truncateRate: 0,
+      malformedRate: 0,
+      latencyMs: 0,
+      rateLimit: null,
+    });
+    t.diagnostic(
+      `storm: ${done.status} in ${seconds.toFixed(1)} s; ${rateLimited} answered 429; faults ${JSON.stringify(faults)}`,
+    );
+    assert.equal(done.status, 'completed', done.error ?? '');
+    await assertMatchesStandin(database.sql, integrationId, standin);
+    assert.deepEqual(done.counts.assets, { seen: 3000, created: 3000, updated: 0, unchanged: 0, deleted: 0 });
+    assert.ok(rateLimited > 0, 'the budget above the limit met 429s');
   });
 
   it('stays under a rate limit of 5 requests a second across two workers syncing one tenant through two integrations', async () => {
