@@ -17,6 +17,34 @@ const bannedInWorkflows = [
   '@temporalio/worker',
 ];
 
+// Layers point one way (README, Development): config at the bottom; halo/ and db/ above it (db/ may use
+// halo/'s definitions, halo/ never db/); webhooks/ above both; activities/ above those; workflows/ take only
+// types from below; api/, worker/, scripts/ and bench/ on top. Each folder lists the folders it must not import.
+const upperLayers = ['api', 'worker', 'scripts', 'bench', 'test'];
+const layers = {
+  config: ['halo', 'db', 'webhooks', 'activities', 'workflows', ...upperLayers],
+  halo: ['db', 'webhooks', 'activities', 'workflows', ...upperLayers],
+  db: ['webhooks', 'activities', 'workflows', ...upperLayers],
+  webhooks: ['activities', 'workflows', ...upperLayers],
+  activities: ['workflows', ...upperLayers],
+};
+const layerRules = Object.entries(layers).map(([folder, above]) => ({
+  files: [`${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            group: above.flatMap((f) => [`../${f}`, `../${f}/*`, `../../${f}/*`]),
+            message: `${folder}/ sits below the folders it may not import (eslint.config.js, layers).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -76,6 +104,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     // Tests read JSON answers loosely on purpose; the assertions are what check their shape.
     files: ['test/**/*.ts'],

@@ -7,7 +7,7 @@ import { findIntegrationById } from '../db/integrations-repository';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import { enqueueDeliveries } from '../db/webhooks-repository';
 import { eventsOfRun } from '../webhooks/events';
-import { deliveryWorkflowId } from '../workflows/identity';
+import { deliveryWorkflowId } from '../config/temporal-identity';
 
 export interface NotifyDeps {
   db: Database;

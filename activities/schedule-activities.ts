@@ -7,7 +7,7 @@ import {
   lastCompletedSyncStart,
   setSyncRunWorkflowRunId,
 } from '../db/sync-runs-repository';
-import { syncWorkflowId } from '../workflows/identity';
+import { syncWorkflowId } from '../config/temporal-identity';
 import { withUserFailures } from './failures';
 import type { PreparedScheduledSync, PrepareScheduledSyncInput } from './types';
 

@@ -2,7 +2,7 @@
 // which runs an incremental sync, or a full one when the last full sync is older than fullEveryHours.
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Config } from '../config/env';
-import { scheduleId, syncRunLabels } from '../workflows/identity';
+import { scheduleId, syncRunLabels } from '../config/temporal-identity';
 import type { ScheduledSync, ScheduledSyncInput } from '../workflows/scheduled-sync';
 import { syncOptionsOf, type SyncTarget } from './sync-service';
 import { withTemporalDeadline } from './unreachable';

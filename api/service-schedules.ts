@@ -7,7 +7,7 @@ import {
   type ScheduleOptions,
 } from '@temporalio/client';
 import type { Config } from '../config/env';
-import { retentionScheduleId, staleCheckScheduleId } from '../workflows/identity';
+import { retentionScheduleId, staleCheckScheduleId } from '../config/temporal-identity';
 import type { CheckStaleInput, PruneHistoryInput } from '../workflows/upkeep';
 
 function schedulesOf(config: Config): ScheduleOptions[] {

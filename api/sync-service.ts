@@ -11,7 +11,7 @@ import {
   type SyncRunKind,
   type SyncRunRow,
 } from '../db/sync-runs-repository';
-import { syncRunLabels, syncWorkflowId } from '../workflows/identity';
+import { syncRunLabels, syncWorkflowId } from '../config/temporal-identity';
 import type { FullSync, SyncOptions } from '../workflows/sync';
 import { ApiError, outage } from './errors';
 import { isTemporalUnreachable, withTemporalDeadline } from './unreachable';

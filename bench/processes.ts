@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../config/env';
 import { temporalCliPath } from '../config/tools';
 import { portOpen, waitFor } from '../scripts/children';
-import { searchAttributeDefinitions } from '../workflows/identity';
+import { searchAttributeDefinitions } from '../config/temporal-identity';
 
 export interface BenchChild {
   name: string;

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnv } from '../config/env';
 import { temporalConnectionOptions } from '../config/temporal-connection';
-import { searchAttributeDefinitions } from '../workflows/identity';
+import { searchAttributeDefinitions } from '../config/temporal-identity';
 import { registerSearchAttributes } from './search-attributes';
 
 const env = parseEnv(process.env);

@@ -1,7 +1,7 @@
 import { Connection, type ConnectionOptions } from '@temporalio/client';
 // A CommonJS package: under ESM its namespace comes as the default export.
 import proto from '@temporalio/proto';
-import { searchAttributeDefinitions } from '../workflows/identity';
+import { searchAttributeDefinitions } from '../config/temporal-identity';
 import { waitFor } from './children';
 
 /**

@@ -4,7 +4,7 @@ import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporali
 import { sql } from 'drizzle-orm';
 import { budgetDefaultsOf, loadConfig } from '../config/env';
 import { describeTemporalConnection, temporalConnectionOptions } from '../config/temporal-connection';
-import { createPostgresRequestBudget } from '../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../db/request-budget-store';
 import { createDatabase } from '../db/client';
 import { parseEncryptionKeys } from '../db/crypto';
 import { createSyncWorker } from './create-worker';

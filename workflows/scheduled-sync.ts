@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { createScheduleActivities } from '../activities/schedule-activities';
-import { syncRunLabels, syncWorkflowId } from './identity';
+import { syncRunLabels, syncWorkflowId } from '../config/temporal-identity';
 import { FullSync, IncrementalSync, type SyncOptions } from './sync';
 
 export interface ScheduledSyncInput {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureServiceSchedules } from '../../api/service-schedules';
-import { retentionScheduleId, staleCheckScheduleId } from '../../workflows/identity';
+import { retentionScheduleId, staleCheckScheduleId } from '../../config/temporal-identity';
 import { testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';
 

@@ -9,7 +9,7 @@ import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
-import { syncWorkflowId } from '../../workflows/identity';
+import { syncWorkflowId } from '../../config/temporal-identity';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, startTestWorker, testConfig } from '../support/system';

@@ -14,7 +14,7 @@ import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, runHistories } from '../support/histories';
 import { startTemporalDevServer } from '../support/temporal';
-import { searchAttributes } from '../../workflows/identity';
+import { searchAttributes } from '../../config/temporal-identity';
 
 const run = promisify(execFile);
 

@@ -4,7 +4,7 @@
 // It prints "ready" once connected, waits for "go" on stdin, and ends with one JSON line of times.
 import { once } from 'node:events';
 import { createDatabase } from '../../db/client';
-import { createPostgresRequestBudget } from '../../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../../db/request-budget-store';
 
 const [url = '', key = '', countText = '', requestsText = '', windowText = ''] = process.argv.slice(2);
 const limits = { requests: Number(requestsText), windowMs: Number(windowText) };

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BudgetWait, tenantKeyOf, type BudgetLimits, type RequestBudget } from '../../halo/budget';
 import { createMemoryRequestBudget } from '../../halo/budget-memory';
-import { createPostgresRequestBudget } from '../../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createHaloClient } from '../../halo/client';
 import { createMemoryTokenCache } from '../../halo/token-cache';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { findRequestBudget } from '../../db/request-budget-repository';
 import { planStart, tenantKeyOf, type BudgetLimits, type RequestBudget } from '../../halo/budget';
 import { createMemoryRequestBudget } from '../../halo/budget-memory';
-import { createPostgresRequestBudget } from '../../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { busiestWindow } from './busiest-window';
 

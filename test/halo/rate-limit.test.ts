@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { tenantKeyOf, type BudgetLimits, type RequestBudget } from '../../halo/budget';
 import { createMemoryRequestBudget } from '../../halo/budget-memory';
-import { createPostgresRequestBudget } from '../../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createHaloClient, type HaloClientOptions } from '../../halo/client';
 import { HaloRateLimitError } from '../../halo/errors';
 import { createMemoryTokenCache } from '../../halo/token-cache';

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncService } from '../../api/sync-service';
 import { budgetDefaultsOf, parseEnv, type Config } from '../../config/env';
-import { createPostgresRequestBudget } from '../../halo/budget-postgres';
+import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createAccount } from '../../db/accounts-repository';
 import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import { insertIntegration } from '../../db/integrations-repository';

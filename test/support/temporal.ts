@@ -1,7 +1,7 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { temporalCliPath, temporalTestServerPath } from '../../config/tools';
-import { searchAttributes } from '../../workflows/identity';
+import { searchAttributes } from '../../config/temporal-identity';
 import { bundleWorkflows } from '../../worker/create-worker';
 
 // Workers in tests log only errors; expected failures (bad credentials, cancellations) would drown the output.

@@ -7,7 +7,7 @@ import { buildApp } from '../../api/app';
 import { createAccount } from '../../db/accounts-repository';
 import { parseEncryptionKey } from '../../db/crypto';
 import { signatureHeader, timestampHeader, verifySignature } from '../../webhooks/sign';
-import { deliveryWorkflowId } from '../../workflows/identity';
+import { deliveryWorkflowId } from '../../config/temporal-identity';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestWorker, testConfig } from '../support/system';
 import { startTimeSkippingServer } from '../support/temporal';

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createSchedules } from '../../api/schedules';
 import { findSyncRunById, listSyncRuns, type SyncRunRow } from '../../db/sync-runs-repository';
-import { scheduleId } from '../../workflows/identity';
+import { scheduleId } from '../../config/temporal-identity';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';

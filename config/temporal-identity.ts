@@ -1,4 +1,5 @@
-// Names and search attributes shared by the workflows, the API and the scripts. Pure: safe in workflow code.
+// How this service names things in Temporal (workflow and schedule ids, search attributes, labels), shared
+// by the API, the activities and the scripts. Pure: safe in workflow code too.
 import { defineSearchAttributeKey } from '@temporalio/common';
 
 /** One workflow id per integration: Temporal itself refuses a second concurrent sync of it. */
