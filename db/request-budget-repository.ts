@@ -1,4 +1,4 @@
-// The shared state of the Halo request budget (halo/budget-postgres.ts): one row per tenant, changed only
+// The shared state of the Halo request budget (db/request-budget-store.ts): one row per tenant, changed only
 // under a transaction-scoped advisory lock on its key, so every worker process decides starts one at a time
 // per tenant while different tenants never wait for each other. Times come from the database's clock, the
 // one clock all workers share, and travel as epoch ms.

@@ -1,6 +1,6 @@
 // A request budget kept in this process's memory: for unit tests and single-process use. Its semantics are
 // those of the PostgreSQL budget, but it holds only among the clients of one process; several workers need
-// budget-postgres.ts.
+// db/request-budget-store.ts.
 import { createRequestBudget, type BudgetStore, type RequestBudgetOptions } from './budget-acquire';
 import { planStart, type RequestBudget } from './budget';
 

@@ -2,7 +2,7 @@
 // minutes and answers 429 beyond that, without saying when to come back. Every HTTP exchange of a client
 // that has a budget first waits here for a slot, so a sync runs close to the limit without reaching it; a
 // 429 pauses every caller of that tenant. The state lives in a store: memory for one process
-// (budget-memory.ts), PostgreSQL when several worker processes share a tenant (budget-postgres.ts).
+// (budget-memory.ts), PostgreSQL when several worker processes share a tenant (db/request-budget-store.ts).
 import type { HaloSettings } from './settings';
 
 export interface BudgetLimits {
