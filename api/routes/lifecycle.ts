@@ -10,6 +10,7 @@ import {
 } from '../../db/lifecycle-policy';
 import { lifecycleSummary, type CustomerLifecycle, type LifecycleSummary } from '../../db/lifecycle-summary';
 import { resolveClock } from '../../db/lifecycle-sql';
+import { cachedSummary } from '../../db/lifecycle-summary-cache';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
@@ -82,17 +83,17 @@ export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
     const { id } = accountOf(request);
     const integrationId = await integrationFor(deps.db, id, query.data.integrationId);
     const clock = await resolveClock(deps.db, clockOf(query.data));
-    const summary = integrationId
-      ? await lifecycleSummary(
-          deps.db,
-          {
-            integrationId,
-            ...(query.data.customerId !== undefined ? { customerHaloId: query.data.customerId } : {}),
-          },
-          await loadPolicy(deps.db, id),
-          clock,
-        )
-      : null;
+    const scope = query.data.customerId !== undefined ? { customerHaloId: query.data.customerId } : {};
+    let summary: LifecycleSummary | null = null;
+    if (integrationId) {
+      const policy = await loadPolicy(deps.db, id);
+      // Everything the answer depends on besides the synced rows, which the cache versions itself.
+      // (The asset types' Map is spelled out: JSON would turn it into {} and miss a changed policy.)
+      const inputs = { scope, categories: policy.categories, assetTypes: [...policy.assetTypes], clock };
+      summary = await cachedSummary(deps.db, integrationId, inputs, () =>
+        lifecycleSummary(deps.db, { integrationId, ...scope }, policy, clock),
+      );
+    }
     const answer = { integrationId, expiringWithinDays: clock.expiringWithinDays, ...summary };
     if (!wantsCsv(request, query.data.format)) return answer;
     return sendCsv(

@@ -6,6 +6,7 @@ import { haloRequestBudgets } from './halo-request-budgets';
 import { hardwareAssets } from './hardware-assets';
 import { integrations } from './integrations';
 import { lifecyclePolicies } from './lifecycle-policies';
+import { lifecycleSummaryCache } from './lifecycle-summary-cache';
 import { members } from './members';
 import { recordChanges } from './record-changes';
 import { softwareAssets } from './software-assets';
@@ -24,6 +25,7 @@ export {
   hardwareAssets,
   integrations,
   lifecyclePolicies,
+  lifecycleSummaryCache,
   members,
   recordChanges,
   softwareAssets,

@@ -1,10 +1,12 @@
 // The lifecycle routes over HTTP: policies, summaries, the asset list's filters and CSV exports, each
 // scoped to the caller's account.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../../db/accounts-repository';
 import { upsertRecords } from '../../db/records-repository';
+import { claimSyncRun, finishSyncRun } from '../../db/sync-runs-repository';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, testConfig } from '../support/system';
@@ -234,6 +236,60 @@ describe('lifecycle over the API', { timeout: 120_000 }, () => {
     const filtered = (await get(`/v1/assets?integrationId=${integrationId}&warranty=expiring&format=csv`))
       .body;
     assert.equal(filtered.split('\n').length, 3);
+  });
+
+  it('serves a repeated summary from its cache only while a sync, the policy and the day are the same', async () => {
+    const summary = async () =>
+      (await get(`/v1/lifecycle/summary?integrationId=${integrationId}`)).json<{
+        hardware: { total: number; replacementDue: number };
+      }>();
+    const before = await summary();
+    const accountId = (
+      await database.sql`select account_id from integrations where id = ${integrationId}`
+    )[0]!;
+    const addAsset = (haloId: number) =>
+      upsertRecords(
+        database.db,
+        'hardware',
+        integrationId,
+        [hardware(haloId, { warrantyEnd: fromToday(-3) })],
+        {
+          seenBySyncId: null,
+        },
+      );
+
+    // Rows change only through syncs, so a row written outside one does not show until a sync ends.
+    await addAsset(40);
+    assert.equal((await summary()).hardware.total, before.hardware.total, 'served from the cache');
+    const run = (id: string) => ({
+      id,
+      accountId: String(accountId['account_id']),
+      integrationId,
+      kind: 'incremental' as const,
+      workflowId: `halo-sync-${integrationId}`,
+    });
+    const first = randomUUID();
+    await claimSyncRun(database.db, run(first));
+    // While a sync writes, every summary is computed afresh.
+    await addAsset(41);
+    assert.equal((await summary()).hardware.total, before.hardware.total + 2);
+    await finishSyncRun(database.db, first, { status: 'completed', warnings: [] });
+    assert.equal((await summary()).hardware.total, before.hardware.total + 2);
+
+    // A changed policy is a different answer at once.
+    const dueBefore = (await summary()).hardware.replacementDue;
+    assert.equal((await put({ categories: { other: 1, laptop: 1 } })).statusCode, 200);
+    assert.ok((await summary()).hardware.replacementDue > dueBefore);
+    assert.equal((await put({ categories: {} })).statusCode, 200);
+    assert.equal((await summary()).hardware.replacementDue, dueBefore);
+    const [kept] = await database.sql`select count(*)::int as n from lifecycle_summary_cache`;
+    assert.ok(Number(kept!['n']) >= 2);
+
+    // Leave the tenant as the other tests expect it, with a newer sync so the cache moves on too.
+    await database.sql`delete from hardware_assets where integration_id = ${integrationId} and halo_id in (40, 41)`;
+    const second = randomUUID();
+    await claimSyncRun(database.db, run(second));
+    await finishSyncRun(database.db, second, { status: 'completed', warnings: [] });
   });
 
   it('exports the summary as CSV, one line per customer after the total', async () => {

@@ -45,6 +45,7 @@ void describe('migrateDatabase', () => {
         'hardware_assets',
         'integrations',
         'lifecycle_policies',
+        'lifecycle_summary_cache',
         'members',
         'record_changes',
         'software_assets',
