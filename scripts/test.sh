@@ -18,7 +18,7 @@ if [ "${1:-}" = "--unit" ]; then
   echo "[test] unit layer: ${#unit[@]} files" >&2
   exec node --import tsx --test --test-concurrency=2 --test-timeout=120000 --test-reporter=spec "${unit[@]}"
 fi
-if [ "$#" -gt 0 ]; then exec run --test-concurrency=1 "$@"; fi
+if [ "$#" -gt 0 ]; then run --test-concurrency=1 "$@"; exit; fi
 
 echo "[test] unit layer: ${#unit[@]} files" >&2
 run --test-concurrency=2 "${unit[@]}"
@@ -31,4 +31,4 @@ npx prettier --check --log-level=warn .
 
 echo "[test] ${#system[@]} system test files" >&2
 # One file at a time: the fault suite restarts the local PostgreSQL server, which must not hit another file.
-exec run --test-concurrency=1 "${system[@]}"
+run --test-concurrency=1 "${system[@]}"
