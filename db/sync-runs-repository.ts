@@ -148,6 +148,14 @@ export async function addPagesTotal(db: Executor, id: string, n: number): Promis
     .where(eq(syncRuns.id, id));
 }
 
+/** A page's counts as sync_pages holds them. */
+const pageCountColumns = {
+  received: syncPages.received,
+  created: syncPages.created,
+  updated: syncPages.updated,
+  unchanged: syncPages.unchanged,
+};
+
 /** Appends a warning unless the run already carries the same text (activity retries repeat themselves). */
 export async function addSyncRunWarning(db: Executor, id: string, warning: string): Promise<void> {
   const item = sql`jsonb_build_array(${warning}::text)`;
@@ -229,12 +237,7 @@ export async function recordPage(
   if (first) return { firstTime: true, counts: first };
 
   const [stored] = await tx
-    .select({
-      received: syncPages.received,
-      created: syncPages.created,
-      updated: syncPages.updated,
-      unchanged: syncPages.unchanged,
-    })
+    .select(pageCountColumns)
     .from(syncPages)
     .where(
       and(
@@ -366,13 +369,7 @@ export async function findCommittedBatch(
   count: number,
 ): Promise<{ lastPage: number; counts: PageCounts } | null> {
   const [row] = await db
-    .select({
-      lastPage: syncPages.pageNo,
-      received: syncPages.received,
-      created: syncPages.created,
-      updated: syncPages.updated,
-      unchanged: syncPages.unchanged,
-    })
+    .select({ lastPage: syncPages.pageNo, ...pageCountColumns })
     .from(syncPages)
     .where(
       and(
