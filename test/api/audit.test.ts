@@ -10,6 +10,7 @@ import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { waitFor } from '../../scripts/children';
 import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { injectAs } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createTeam } from '../support/people';
 import { startTestWorker, testConfig } from '../support/system';
@@ -28,15 +29,7 @@ describe('the audit log', { timeout: 240_000 }, () => {
   let oldSecret: string;
   const config = testConfig({ API_RATE_LIMIT_PER_MINUTE: '100000' });
 
-  async function call(key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) {
-    const response = await app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(body ? { payload: body } : {}),
-    });
-    return { status: response.statusCode, body: response.body ? response.json() : null, text: response.body };
-  }
+  const call = injectAs(() => app);
 
   async function syncEnded(id: string) {
     await waitFor(

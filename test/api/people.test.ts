@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildOfflineApp } from '../support/api';
+import { buildOfflineApp, injectAs } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createTeam } from '../support/people';
 import { testConfig } from '../support/system';
@@ -16,15 +16,7 @@ describe('members and API keys', { timeout: 60_000 }, () => {
   let app: FastifyInstance;
   let team: Awaited<ReturnType<typeof createTeam>>;
 
-  async function call(key: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: object) {
-    const response = await app.inject({
-      method,
-      url,
-      headers: { authorization: `Bearer ${key}` },
-      ...(body ? { payload: body } : {}),
-    });
-    return { status: response.statusCode, body: response.body ? response.json() : null, text: response.body };
-  }
+  const call = injectAs(() => app);
 
   before(async () => {
     database = await createTestDatabase();

@@ -29,3 +29,21 @@ export async function buildOfflineApp(
     },
   };
 }
+
+/** Calls `app` in-process as the holder of `key`, answering status, parsed body and raw text. */
+export function injectAs(app: () => FastifyInstance) {
+  return async (
+    key: string,
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: object,
+  ) => {
+    const response = await app().inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${key}` },
+      ...(body ? { payload: body } : {}),
+    });
+    return { status: response.statusCode, body: response.body ? response.json() : null, text: response.body };
+  };
+}
