@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import type { Database } from '../db/client';
+import type { Database, Executor } from '../db/client';
 import { budgetWaitFailureType, toActivityFailure, withUserFailures } from './failures';
 import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
-import { listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
+import { kindsWithLiveRows, listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
   addDeletedCount,
   countsKeyOf,
@@ -20,7 +20,9 @@ import { decryptSecret, type KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { isBudgetWait, tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
+import type { Page } from '../halo/shapes';
 import { HaloPermissionError } from '../halo/errors';
+import { effectivePageSize, pagesFor } from '../halo/paging';
 import { toRecord } from '../halo/parse';
 import { defaultScopes, scopesStartingWith } from '../halo/token';
 import type { TokenCache } from '../halo/token-cache';
@@ -29,6 +31,8 @@ import { fetchPrefix, keepHeartbeating } from './budget-waits';
 import { notifyRunFinished } from './notify';
 import type {
   FinishSyncInput,
+  FirstPage,
+  PageCounts,
   PlanSyncInput,
   SweepDeletionsInput,
   SweepDeletionsResult,
@@ -86,6 +90,31 @@ export { budgetWaitFailureType, toActivityFailure };
  */
 function planRequests(kind: PlanSyncInput['kind']) {
   return { batch: kind === 'incremental' ? 10 : 6, wholeBatch: true };
+}
+
+/**
+ * Writes consecutive pages of one kind, starting at `at.pageNo`, and records them as one batch under the
+ * last page's number (a retry reads that back). Inside the caller's transaction.
+ */
+async function writePages(
+  tx: Executor,
+  at: Pick<SyncPageInput, 'syncRunId' | 'integrationId' | 'kind' | 'pageNo' | 'markSeen' | 'pagesTotal'>,
+  pages: readonly Page[],
+): Promise<PageCounts> {
+  const records = pages.flatMap((page) => page.items).map((raw) => toRecord(at.kind, raw));
+  const written = await upsertRecords(tx, at.kind, at.integrationId, records, {
+    seenBySyncId: at.markSeen ? at.syncRunId : null,
+  });
+  const recorded = await recordPage(tx, {
+    syncRunId: at.syncRunId,
+    kind: at.kind,
+    pageNo: at.pageNo + pages.length - 1,
+    pages: pages.length,
+    received: records.length,
+    ...written,
+    progress: { phase: at.kind, pagesTotal: at.pagesTotal },
+  });
+  return recorded.counts;
 }
 
 export function createActivities(deps: ActivityDeps) {
@@ -156,6 +185,40 @@ export function createActivities(deps: ActivityDeps) {
     }
   }
 
+  /** Writes planSync's first pages in one transaction; page 1 of a kind is then done for the workflow. */
+  async function writeFirstPages(
+    input: PlanSyncInput,
+    pageSize: number,
+    pages: Partial<Record<HaloKind, Page>>,
+  ): Promise<Partial<Record<HaloKind, FirstPage>>> {
+    const kinds = Object.keys(pages) as HaloKind[];
+    const pagesTotal = kinds.reduce((n, kind) => {
+      const page = pages[kind]!;
+      const size = effectivePageSize(pageSize, {
+        received: page.items.length,
+        recordCount: page.recordCount,
+      });
+      return n + pagesFor(page.recordCount, size);
+    }, 0);
+    return db.transaction(async (tx) => {
+      const firstPages: Partial<Record<HaloKind, FirstPage>> = {};
+      for (const kind of kinds) {
+        const page = pages[kind]!;
+        const at = {
+          syncRunId: input.syncRunId,
+          integrationId: input.integrationId,
+          kind,
+          pageNo: 1,
+          markSeen: input.kind === 'full',
+          pagesTotal,
+        };
+        const counts = await writePages(tx, at, [page]);
+        firstPages[kind] = { ...counts, pageSize, recordCount: page.recordCount };
+      }
+      return firstPages;
+    });
+  }
+
   async function syncPages(input: SyncPageInput): Promise<SyncPageResult> {
     const count = Math.max(1, input.pageCount);
     // One page alone is keyed unambiguously, and a first page must be fetched for the cap it reveals.
@@ -199,22 +262,7 @@ export function createActivities(deps: ActivityDeps) {
     }
     heartbeatOrStop();
     const items = pages.flatMap((page) => page.items);
-    const records = items.map((raw) => toRecord(input.kind, raw));
-    const counts = await db.transaction(async (tx) => {
-      const written = await upsertRecords(tx, input.kind, input.integrationId, records, {
-        seenBySyncId: input.markSeen ? input.syncRunId : null,
-      });
-      const recorded = await recordPage(tx, {
-        syncRunId: input.syncRunId,
-        kind: input.kind,
-        pageNo: input.pageNo + pages.length - 1,
-        pages: pages.length,
-        received: records.length,
-        ...written,
-        progress: { phase: input.kind, pagesTotal: input.pagesTotal },
-      });
-      return recorded.counts;
-    });
+    const counts = await db.transaction((tx) => writePages(tx, input, pages));
     return {
       ...counts,
       pagesWritten: pages.length,
@@ -242,9 +290,23 @@ export function createActivities(deps: ActivityDeps) {
           changedSince: {},
         };
         const since = input.kind === 'incremental' ? await incrementalBase(input.integrationId) : null;
+        const firstSize = input.firstPageSize;
+        // Asked before any first page is written: which kinds a full sync will have to sweep.
+        const hadRows =
+          firstSize !== undefined ? await kindsWithLiveRows(db, input.integrationId) : undefined;
+        const firstPages: Partial<Record<HaloKind, Page>> = {};
         for (const kind of ['customers', 'hardware', 'software'] as const satisfies HaloKind[]) {
+          // Halo lists lastupdatefromdate for assets and clients, not licences (docs/halo-api.md §6).
+          const mayFilter = since !== null && kind !== 'software';
           try {
-            plan.recordCounts[kind] = (await client.listPage(kind, 1, 1)).recordCount;
+            // A first page at full size says how many records there are as well as a page of one does.
+            const counted = await client.listPage(
+              kind,
+              1,
+              firstSize !== undefined && !mayFilter ? firstSize : 1,
+            );
+            plan.recordCounts[kind] = counted.recordCount;
+            if (firstSize !== undefined && !mayFilter) firstPages[kind] = counted;
           } catch (error) {
             // Software needs a Halo permission the guide does not grant; the rest of the sync still runs.
             if (kind === 'software' && error instanceof HaloPermissionError) {
@@ -253,25 +315,32 @@ export function createActivities(deps: ActivityDeps) {
             }
             throw error;
           }
-          // Halo lists lastupdatefromdate for assets and clients, not licences (docs/halo-api.md §6).
-          if (since && kind !== 'software' && plan.recordCounts[kind] > 0) {
+          if (!mayFilter) continue;
+          let filter: { changedSince: Date } | undefined;
+          if (plan.recordCounts[kind] > 0) {
             // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
             // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.
             const changedFromNow = (await client.listPage(kind, 1, 1, { changedSince: new Date() }))
               .recordCount;
             if (changedFromNow < plan.recordCounts[kind]) {
               plan.changedSince[kind] = since.toISOString();
-              plan.recordCounts[kind] = (
-                await client.listPage(kind, 1, 1, { changedSince: since })
-              ).recordCount;
+              filter = { changedSince: since };
             }
           }
+          const first = await client.listPage(kind, 1, firstSize ?? 1, filter);
+          plan.recordCounts[kind] = first.recordCount;
+          if (firstSize !== undefined) firstPages[kind] = first;
         }
         const granted = client.grantedScope();
         if (granted !== undefined && granted !== tokenScope) {
           await rememberTokenScope(db, input.integrationId, granted);
         }
-        await setSyncRunPhase(db, input.syncRunId, { phase: 'planning' });
+        if (firstSize === undefined) {
+          await setSyncRunPhase(db, input.syncRunId, { phase: 'planning' });
+          return plan;
+        }
+        plan.hadRows = hadRows!;
+        plan.firstPages = await writeFirstPages(input, firstSize, firstPages);
         return plan;
       });
     },

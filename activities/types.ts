@@ -9,6 +9,19 @@ export interface PlanSyncInput {
   syncRunId: string;
   integrationId: string;
   kind: SyncKind;
+  /**
+   * When set, the plan also fetches page 1 of each kind at this page_size and writes it (stamping rows as
+   * seen for a full sync), so counts, Halo's page cap and the first records come from the same requests.
+   * Unset (runs started before this existed), the workflow fetches each first page itself.
+   */
+  firstPageSize?: number;
+}
+
+/** Page 1 of a kind, fetched and written by planSync. */
+export interface FirstPage extends PageCounts {
+  /** The page_size asked for. */
+  pageSize: number;
+  recordCount: number;
 }
 
 export interface SyncPlan {
@@ -21,6 +34,13 @@ export interface SyncPlan {
    * the tenant was seen to honour it. A kind without one is read in full (and only changed rows rewritten).
    */
   changedSince: Partial<Record<HaloKind, string>>;
+  /** Page 1 of every kind not skipped, when the input asked for it (firstPageSize). */
+  firstPages?: Partial<Record<HaloKind, FirstPage>>;
+  /**
+   * Whether each kind held live rows before this sync; a kind that held none needs no deletion sweep.
+   * Absent in plans made before this existed: then every kind is swept.
+   */
+  hadRows?: Record<HaloKind, boolean>;
 }
 
 export interface SyncPageInput {

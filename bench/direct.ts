@@ -10,7 +10,8 @@ import { createHaloClient } from '../halo/client';
 import { toRecord } from '../halo/parse';
 import type { HaloKind } from '../halo/records';
 import type { HaloSettings } from '../halo/settings';
-import { effectivePageSize, pagesFor, syncOrder } from '../workflows/paging';
+import { effectivePageSize, pagesFor } from '../halo/paging';
+import { syncOrder } from '../workflows/paging';
 
 export interface DirectInput {
   databaseUrl: string;

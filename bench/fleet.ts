@@ -12,7 +12,7 @@ import { createBenchDatabase, seedIntegration, type BenchDatabase } from './data
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
-import { cpuSecondsOf, peakRssOf, resetPeakRss, round, sampleRss } from './proc-stats';
+import { cpuSecondsOf, peakRssOf, resetPeakRss, round, sampleRss, watchCpu } from './proc-stats';
 import type { DirectFigures, FleetFigures, FleetRound, NotMeasured } from './report';
 import type { StandinReply, StandinRequest } from './standin-process';
 
@@ -64,6 +64,7 @@ async function syncAll(
   database: BenchDatabase,
   taskQueue: string,
   tenants: Tenant[],
+  ended: () => void = () => {},
 ): Promise<{ wallMs: number; failed: number; records: number; events: number[] }> {
   const service = createSyncService({
     config: { ...ctx.config, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: database.url },
@@ -81,6 +82,7 @@ async function syncAll(
     ),
   );
   const wallMs = Math.round(performance.now() - began);
+  ended();
   let failed = 0;
   let records = 0;
   const events: number[] = [];
@@ -127,8 +129,14 @@ async function fleetRound(
     for (const w of workers) resetPeakRss(w.pid);
     const rss = workers.map((w) => sampleRss(w.pid));
     const cpuBefore = workers.map((w) => cpuSecondsOf(w.pid) ?? 0);
-    const m = await syncAll(ctx, database, taskQueue, tenants);
-    const cpu = workers.map((w, i) => round((cpuSecondsOf(w.pid) ?? 0) - cpuBefore[i]!, 1));
+    // Everything this round runs on, to the moment the last sync ends: which of them the machine ran out for.
+    const others = watchCpu({ standin: standin.child.pid, temporal: ctx.temporalChild.pid }, [database.name]);
+    let othersCpu: ReturnType<typeof others.stop> | undefined;
+    let cpu: number[] = [];
+    const m = await syncAll(ctx, database, taskQueue, tenants, () => {
+      othersCpu = others.stop();
+      cpu = workers.map((w, i) => round((cpuSecondsOf(w.pid) ?? 0) - cpuBefore[i]!, 1));
+    });
     const peaks = workers.map((w, i) => Math.max(rss[i]!.stop(), peakRssOf(w.pid) ?? 0));
     const stats = await standin.stats();
     const seconds = m.wallMs / 1000;
@@ -143,6 +151,12 @@ async function fleetRound(
       http429: statusCount(stats, 429),
       workerPeakRssMb: peaks.map((b) => Math.round(b / 2 ** 20)),
       workerCpuSeconds: cpu,
+      cpuSeconds: {
+        standin: othersCpu?.byProcess['standin'] ?? 0,
+        temporal: othersCpu?.byProcess['temporal'] ?? 0,
+        postgres: othersCpu?.byProcess['postgres'] ?? 0,
+        machine: othersCpu?.machine ?? 0,
+      },
       eventsPerTenant: {
         mean: Math.round(m.events.reduce((a, b) => a + b, 0) / Math.max(1, m.events.length)),
         max: Math.max(0, ...m.events),

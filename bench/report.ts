@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import type { CpuFigures } from './proc-stats';
+import { coreCount, round, type CpuFigures } from './proc-stats';
 import type { ReadApiResult } from './read-api';
 
 export type NotMeasured = { measured: false; reason: string };
@@ -76,6 +76,8 @@ export interface FleetRound {
   /** Per worker process. */
   workerPeakRssMb: number[];
   workerCpuSeconds: number[];
+  /** CPU seconds over the round: the stand-in, Temporal, PostgreSQL's work for this round, the machine. */
+  cpuSeconds: { standin: number; temporal: number; postgres: number; machine: number };
   /** History events per tenant, over every run of its chain. */
   eventsPerTenant: { mean: number; max: number };
 }
@@ -292,6 +294,11 @@ export function figureRows(r: BenchResult): [string, string][] {
     rows.push([
       `   ${w}: peak RSS MB, CPU s (per worker)`,
       `${x.workerPeakRssMb.join(' + ')} MB, ${x.workerCpuSeconds.join(' + ')} s`,
+    ]);
+    rows.push([
+      `   ${w}: CPU s of the stand-in, Temporal, PostgreSQL; machine busy`,
+      `${x.cpuSeconds.standin}, ${x.cpuSeconds.temporal}, ${x.cpuSeconds.postgres}; ` +
+        `${x.cpuSeconds.machine} of ${round((x.wallMs / 1000) * coreCount)}`,
     ]);
     rows.push([
       `   ${w}: Temporal events per tenant (mean / max)`,

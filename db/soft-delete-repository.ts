@@ -59,6 +59,22 @@ export async function softDeleteUnseen(
   return { ...row, refused: row.unseen > row.deleted };
 }
 
+/**
+ * Which kinds hold live rows for the integration. A kind with none before a full sync needs no sweep after
+ * it: every live row it then has was written, and so seen, by that sync (one sync per integration at a time).
+ */
+export async function kindsWithLiveRows(
+  db: Executor,
+  integrationId: string,
+): Promise<Record<HaloKind, boolean>> {
+  const exists = (kind: HaloKind) =>
+    sql`exists (select 1 from ${recordTableOf[kind]} where integration_id = ${integrationId}::uuid and deleted_at is null)`;
+  const [row] = await db.execute<Record<HaloKind, boolean>>(sql`
+    select ${exists('customers')} as customers, ${exists('hardware')} as hardware, ${exists('software')} as software
+  `);
+  return row ?? { customers: true, hardware: true, software: true };
+}
+
 /** Live rows of one kind that a run has not (yet) marked as seen: the deletion candidates. */
 export async function listUnseen(
   db: Executor,

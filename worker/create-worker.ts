@@ -19,6 +19,8 @@ export interface SyncWorkerOptions {
   taskQueue: string;
   deps: ActivityDeps;
   maxConcurrentActivities: number;
+  /** Workflows kept in memory between tasks; unset leaves the SDK's default. */
+  maxCachedWorkflows?: number;
   /**
    * Tests bundle the workflows once and share the bundle across workers; the container image passes
    * `{ codePath }` of the file `npm run build` wrote.
@@ -54,6 +56,7 @@ export async function createSyncWorker(options: SyncWorkerOptions): Promise<Work
       }),
     },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
     // Pages are short; a worker stopped mid-page should give it back quickly rather than hold it.
     shutdownGraceTime: options.shutdownGraceMs ?? 10_000,
   });

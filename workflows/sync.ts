@@ -8,6 +8,7 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -15,9 +16,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/sync-activities';
-import type { PageCounts, SyncKind, SyncPageResult, SyncPlan } from '../activities/types';
+import type { FirstPage, PageCounts, SyncKind, SyncPageResult, SyncPlan } from '../activities/types';
 import type { HaloKind } from '../halo/records';
-import { addPageCounts, effectivePageSize, emptyPageCounts, pagesFor, syncOrder } from './paging';
+import { effectivePageSize, pagesFor } from '../halo/paging';
+import { addPageCounts, emptyPageCounts, syncOrder } from './paging';
 
 export interface SyncOptions {
   /** page_size asked of Halo; the first page may reveal a smaller cap. */
@@ -120,11 +122,17 @@ function freshCarried(plan: SyncPlan, pageSize: number): SyncCarried {
     counts[kind] = emptyPageCounts();
   }
   const warnings = syncOrder.flatMap((kind) => (plan.skipped[kind] ? [plan.skipped[kind]] : []));
+  let pagesDone = 0;
+  for (const [kind, first] of Object.entries(plan.firstPages ?? {}) as [HaloKind, FirstPage][]) {
+    addPageCounts(counts[kind], first);
+    pagesDone += 1;
+    pagesByKind[kind] = pagesFor(first.recordCount, effectivePageSize(first.pageSize, first));
+  }
   return {
     plan,
     kindIndex: 0,
     cursor: null,
-    pagesDone: 0,
+    pagesDone,
     pagesByKind,
     counts,
     lastRecordCount: { ...plan.recordCounts },
@@ -166,7 +174,17 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
 
   try {
     if (!state) {
-      const plan = await afterWaits(() => planSync({ syncRunId, integrationId, kind: syncKind }));
+      // The plan writes each kind's first page: three activities and three Halo requests fewer per sync.
+      // Runs that began before it did replay without this marker and fetch their first pages below.
+      const firstPageSize = patched('plan-writes-first-pages') ? options.pageSize : undefined;
+      const plan = await afterWaits(() =>
+        planSync({
+          syncRunId,
+          integrationId,
+          kind: syncKind,
+          ...(firstPageSize !== undefined ? { firstPageSize } : {}),
+        }),
+      );
       state = freshCarried(plan, options.pageSize);
     }
     let pagesThisRun = 0;
@@ -180,13 +198,22 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
         state.kindIndex += 1;
         continue;
       }
-      const cursor: KindCursor = (state.cursor ??= {
-        kind,
-        nextPage: 1,
-        pageSize: options.pageSize,
-        recordCount: state.plan.recordCounts[kind],
-        pagesTotal: state.pagesByKind[kind],
-      });
+      const first = state.plan.firstPages?.[kind];
+      const cursor: KindCursor = (state.cursor ??= first
+        ? {
+            kind,
+            nextPage: 2,
+            pageSize: effectivePageSize(first.pageSize, first),
+            recordCount: first.recordCount,
+            pagesTotal: state.pagesByKind[kind],
+          }
+        : {
+            kind,
+            nextPage: 1,
+            pageSize: options.pageSize,
+            recordCount: state.plan.recordCounts[kind],
+            pagesTotal: state.pagesByKind[kind],
+          });
       const current = state;
       const fetchPage = async (pageNo: number, pageCount: number): Promise<SyncPageResult> => {
         // Counted at launch, so a run never starts more than maxPagesPerRun pages (plus one batch).
@@ -250,7 +277,9 @@ async function runSync(syncKind: SyncKind, input: SyncInput): Promise<SyncOutcom
     if (syncKind === 'full') {
       phase = 'deletions';
       for (const kind of syncOrder) {
-        if (state.plan.skipped[kind]) continue;
+        // A kind with no rows before this sync has nothing this sync did not see (plans that predate
+        // hadRows sweep every kind, as they did).
+        if (state.plan.skipped[kind] || state.plan.hadRows?.[kind] === false) continue;
         const sweepInput = {
           syncRunId,
           integrationId,

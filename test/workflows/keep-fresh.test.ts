@@ -286,7 +286,8 @@ describe(
       const { standin, target, integrationId } = await tenant({
         seed: 71,
         customers: 10,
-        assets: 2000,
+        // Enough pages that a cancel after the first few finds most still to come.
+        assets: 5000,
         licences: 10,
       });
       standin.faults.latencyMs = 300;

@@ -9,7 +9,14 @@ import { CancelledFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { FinishSyncInput, SyncPageInput, SyncPageResult, SyncPlan } from '../../activities/types';
+import type {
+  FinishSyncInput,
+  PlanSyncInput,
+  SweepDeletionsInput,
+  SyncPageInput,
+  SyncPageResult,
+  SyncPlan,
+} from '../../activities/types';
 import { FullSync, type SyncOptions } from '../../workflows/sync';
 import { startTimeSkippingServer, workflowBundle } from '../support/temporal';
 
@@ -17,8 +24,17 @@ const records = 950; // 10 pages of 100
 const options: SyncOptions = { pageSize: 100, concurrency: 3, pagesPerActivity: 1, maxPagesPerRun: 4 };
 
 /** Activities that record what the workflow asked for and answer as a 950-asset tenant would. */
-function fakeActivities(behaviour: { waitFirstTimes?: number; blockPages?: boolean } = {}) {
-  const seen = { pages: [] as number[], maxInFlight: 0, runIds: new Set<string>(), finished: [] as string[] };
+function fakeActivities(
+  behaviour: { waitFirstTimes?: number; blockPages?: boolean; planWritesFirstPages?: boolean } = {},
+) {
+  const seen = {
+    pages: [] as number[],
+    maxInFlight: 0,
+    runIds: new Set<string>(),
+    finished: [] as string[],
+    swept: [] as string[],
+    planInputs: [] as PlanSyncInput[],
+  };
   let inFlight = 0;
   let waitsLeft = behaviour.waitFirstTimes ?? 0;
   const attempts: number[] = [];
@@ -26,11 +42,24 @@ function fakeActivities(behaviour: { waitFirstTimes?: number; blockPages?: boole
     seen,
     attempts,
     activities: {
-      async planSync(): Promise<SyncPlan> {
-        return {
+      async planSync(input: PlanSyncInput): Promise<SyncPlan> {
+        seen.planInputs.push(input);
+        const plan: SyncPlan = {
           recordCounts: { customers: 0, hardware: records, software: 0 },
           skipped: {},
           changedSince: {},
+        };
+        if (!behaviour.planWritesFirstPages || input.firstPageSize === undefined) return plan;
+        // As planSync does: page 1 of each kind fetched and written; only hardware held rows before.
+        const none = { received: 0, created: 0, updated: 0, unchanged: 0, pageSize: input.firstPageSize };
+        return {
+          ...plan,
+          firstPages: {
+            customers: { ...none, recordCount: 0 },
+            hardware: { ...none, received: 100, created: 100, recordCount: records },
+            software: { ...none, recordCount: 0 },
+          },
+          hadRows: { customers: false, hardware: true, software: false },
         };
       },
       async syncPage(input: SyncPageInput): Promise<SyncPageResult> {
@@ -81,7 +110,8 @@ function fakeActivities(behaviour: { waitFirstTimes?: number; blockPages?: boole
           inFlight--;
         }
       },
-      async sweepDeletions() {
+      async sweepDeletions(input: SweepDeletionsInput) {
+        seen.swept.push(input.kind);
         return { deleted: 0, warning: null };
       },
       async finishSync(input: FinishSyncInput) {
@@ -166,5 +196,24 @@ describe('FullSync with its activities replaced, on the time-skipping server', {
       assert.ok(error.cause instanceof CancelledFailure, String(error.cause));
     });
     assert.deepEqual(fake.seen.finished, ['cancelled']);
+  });
+
+  it('takes first pages from the plan, and sweeps only kinds that held rows before', async () => {
+    const fake = fakeActivities({ planWritesFirstPages: true });
+    await run(fake, async (id, taskQueue) => {
+      const outcome = await env.client.workflow.execute(FullSync, {
+        taskQueue,
+        workflowId: `unit-${id}`,
+        args: [{ syncRunId: id, integrationId: id, options }],
+      });
+      assert.equal(outcome.counts.hardware.received, records);
+    });
+    assert.equal(fake.seen.planInputs[0]?.firstPageSize, options.pageSize);
+    assert.deepEqual(
+      [...fake.seen.pages].sort((a, b) => a - b),
+      [2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    assert.deepEqual(fake.seen.swept, ['hardware']);
+    assert.deepEqual(fake.seen.finished, ['completed']);
   });
 });
