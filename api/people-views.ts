@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { ApiKeyView } from '../db/api-keys-repository';
 import type { MemberView } from '../db/members-repository';
 import type { AuditEntry } from '../db/schema/index';
-import { isoTime } from './route-schemas';
+import { isoTime, type Documents } from './route-schemas';
 
 export const roleSchema = z.enum(['admin', 'sync_manager', 'viewer']);
 export const memberSchema = z.object({
@@ -72,10 +72,7 @@ export function auditEntryView(row: AuditEntry) {
   };
 }
 
-// A view's fields and the schema's must be the same names, and every view value must fit the schema.
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-type Documents<View, Schema extends z.ZodType> =
-  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;
+// Each view and its schema have the same fields, and every value the view gives fits the schema.
 export const peopleViewsMatchSchemas: [
   Documents<ReturnType<typeof memberView>, typeof memberSchema>,
   Documents<ReturnType<typeof apiKeyView>, typeof apiKeySchema>,

@@ -3,7 +3,7 @@
 // build when a view gains or loses a field these do not.
 import { z } from 'zod';
 import type { customerView, hardwareView, softwareView } from './record-views';
-import { errorSchema, isoTime } from './route-schemas';
+import { errorSchema, isoTime, type Documents } from './route-schemas';
 import type { integrationView, syncView } from './views';
 
 const id = z.uuid();
@@ -136,10 +136,7 @@ export const scheduleSchema = z.object({
   paused: z.boolean(),
 });
 
-// A view's fields and the schema's must be the same names, and every view value must fit the schema.
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-type Documents<View, Schema extends z.ZodType> =
-  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;
+// Each view and its schema have the same fields, and every value the view gives fits the schema.
 export const viewsMatchSchemas: [
   Documents<ReturnType<typeof integrationView>, typeof integrationSchema>,
   Documents<ReturnType<typeof syncView>, typeof syncSchema>,

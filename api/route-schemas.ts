@@ -71,3 +71,12 @@ const nextCursor = z
   .nullable()
   .describe('Pass back as `cursor` for the next page; null at the end.');
 export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
+
+type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
+/**
+ * `true` when a view (what a handler answers) has the schema's fields, no more and no fewer, and every value it
+ * gives fits the schema: `const checked: [Documents<ReturnType<typeof view>, typeof schema>] = [true]` fails
+ * the build when a view and its schema drift apart (zod would silently drop an extra field).
+ */
+export type Documents<View, Schema extends z.ZodType> =
+  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { WebhookSummary } from '../db/webhooks-repository';
 import type { WebhookDelivery } from '../db/schema/index';
-import { isoTime } from './route-schemas';
+import { isoTime, type Documents } from './route-schemas';
 
 const eventType = z.enum(['sync.failed', 'sync.completed', 'sync.warning', 'integration.stale']);
 
@@ -72,10 +72,7 @@ export function deliveryView(row: WebhookDelivery) {
   };
 }
 
-// A view's fields and the schema's must be the same names, and every view value must fit the schema.
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-type Documents<View, Schema extends z.ZodType> =
-  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;
+// Each view and its schema have the same fields, and every value the view gives fits the schema.
 export const webhookViewsMatchSchemas: [
   Documents<ReturnType<typeof webhookView>, typeof webhookSchema>,
   Documents<ReturnType<typeof deliveryView>, typeof deliverySchema>,
