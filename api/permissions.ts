@@ -4,7 +4,8 @@
 import type { FastifyRequest } from 'fastify';
 import type { Role } from '../db/schema/index';
 import { ApiError } from './errors';
-import type { HttpMethod } from './openapi';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
 
 export type Permission = 'public' | 'view' | 'manage_sync' | 'admin';
 
@@ -21,7 +22,7 @@ export const grants: Record<Role, readonly Permission[]> = {
   admin: ['public', 'view', 'manage_sync', 'admin'],
 };
 
-/** Keyed by method and Fastify's path, exactly as registered (as api/openapi-routes.ts is). */
+/** Keyed by method and Fastify's path, exactly as registered. */
 export const routePermissions: Record<`${HttpMethod} /${string}`, Permission> = {
   'GET /healthz': 'public',
   'GET /readyz': 'public',

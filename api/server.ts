@@ -10,6 +10,7 @@ import { apiLoggerOptions } from './logging';
 import { apiTemporalInterceptors } from './unreachable';
 import { createApiMetrics } from './metrics';
 import { metricsRoutes } from './routes/metrics';
+import { useZodSchemas } from './schema-compilers';
 import { keepEnsuringServiceSchedules } from './service-schedules';
 
 const config = loadConfig();
@@ -36,6 +37,7 @@ const app = await buildApp({
 const metricsPort = config.METRICS_PORT;
 const metricsApp = metricsPort !== undefined ? Fastify({ logger: false }) : null;
 if (metricsApp) {
+  useZodSchemas(metricsApp, config.API_CHECK_RESPONSES);
   await metricsApp.register(metricsRoutes, { metrics, enabled: true, token: config.METRICS_TOKEN });
 }
 

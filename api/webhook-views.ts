@@ -1,8 +1,39 @@
-// How webhooks and their deliveries are shown. The signing secret never appears after it is first shown, and
+// How webhooks and their deliveries are shown, and the schemas of those answers. The signing secret never appears after it is first shown, and
 // a URL's parts that are credentials themselves (a Slack token in the path, a Teams `sig` in the query) are
 // masked: a receiver's URL is as secret as a password to whoever can post to it.
+import { z } from 'zod';
 import type { WebhookSummary } from '../db/webhooks-repository';
 import type { WebhookDelivery } from '../db/schema/index';
+import { isoTime, type Documents } from './route-schemas';
+
+const eventType = z.enum(['sync.failed', 'sync.completed', 'sync.warning', 'integration.stale']);
+
+export const webhookSchema = z.object({
+  id: z.uuid(),
+  url: z.string().describe('Parts that work as credentials (long path segments, the query) are masked.'),
+  events: z.array(eventType),
+  format: z.enum(['json', 'slack', 'teams']),
+  description: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export const deliverySchema = z.object({
+  id: z.uuid(),
+  webhookId: z.uuid(),
+  eventId: z.string(),
+  eventType: z.enum(['sync.failed', 'sync.completed', 'sync.warning', 'integration.stale', 'webhook.test']),
+  status: z.enum(['pending', 'retrying', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastStatus: z
+    .number()
+    .int()
+    .nullable()
+    .describe("The receiver's HTTP status; null when it did not answer."),
+  lastAnswer: z.string().nullable().describe('The start of its answer, or why there was none.'),
+  lastAttemptAt: isoTime.nullable(),
+  deliveredAt: isoTime.nullable(),
+  createdAt: isoTime,
+});
 
 export function maskedUrl(text: string): string {
   const url = new URL(text);
@@ -40,3 +71,9 @@ export function deliveryView(row: WebhookDelivery) {
     createdAt: row.createdAt.toISOString(),
   };
 }
+
+// Each view and its schema have the same fields, and every value the view gives fits the schema.
+export const webhookViewsMatchSchemas: [
+  Documents<ReturnType<typeof webhookView>, typeof webhookSchema>,
+  Documents<ReturnType<typeof deliveryView>, typeof deliverySchema>,
+] = [true, true];

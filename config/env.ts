@@ -103,6 +103,8 @@ export const envSchema = z.object({
   WORKFLOW_BUNDLE_PATH: optionalText,
   /** How long a stopping worker lets running pages finish before cancelling them. */
   WORKER_SHUTDOWN_GRACE_SECONDS: positiveInt(30, 3600),
+  /** Check every JSON answer against its route's response schema (a mismatch answers 500); tests set it. */
+  API_CHECK_RESPONSES: booleanFromEnv,
   /** How long a stopping API waits for requests in flight before it exits anyway. */
   API_SHUTDOWN_GRACE_SECONDS: positiveInt(10, 600),
   /** Where the extra listeners bind: the API's METRICS_PORT, the worker's two ports below. */

@@ -1,11 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findIntegration } from '../../db/integrations-repository';
 import { setStaleAfterHours } from '../../db/stale-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
-import { invalidRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { idParams } from './integrations';
 
 export const alertsBody = z.strictObject({
@@ -18,36 +18,45 @@ export const alertsBody = z.strictObject({
 });
 
 /** When an integration counts as stale (integration.stale): its own hours, or the service's default. */
-export const alertRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+const alertsSchema = z.object({ staleAfterHours: z.number().int(), usingDefault: z.boolean() });
+const tags = ['Integrations'];
+
+export const alertRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const view = (hours: number | null) => ({
     staleAfterHours: hours ?? deps.config.STALE_AFTER_HOURS,
     usingDefault: hours === null,
   });
 
-  app.get('/integrations/:id/alerts', async (request) => {
-    const params = idParams.safeParse(request.params);
-    const row = params.success ? await findIntegration(deps.db, accountOf(request).id, params.data.id) : null;
+  const getIntegrationsIdAlertsSchema = {
+    tags,
+    summary: 'After how many hours without a completed sync integration.stale fires',
+    params: idParams,
+    response: { 200: alertsSchema.describe('Its own setting or the default') },
+  };
+  app.get('/integrations/:id/alerts', { schema: getIntegrationsIdAlertsSchema }, async (request) => {
+    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
     if (!row) throw notFound('Integration');
     return view(row.staleAfterHours);
   });
 
   // Mutating: sets the stale period; null returns to the service default.
-  app.put('/integrations/:id/alerts', async (request) => {
-    const params = idParams.safeParse(request.params);
-    if (!params.success) throw notFound('Integration');
-    const body = alertsBody.safeParse(request.body ?? {});
-    if (!body.success) throw invalidRequest(body.error, 'body');
+  const putIntegrationsIdAlertsSchema = {
+    tags,
+    summary: 'Set the stale period (null for the service default)',
+    params: idParams,
+    body: alertsBody,
+    response: { 200: alertsSchema.describe('The setting now in force') },
+  };
+  app.put('/integrations/:id/alerts', { schema: putIntegrationsIdAlertsSchema }, async (request) => {
+    const { staleAfterHours } = request.body;
     const updated = await setStaleAfterHours(
       deps.db,
       accountOf(request).id,
-      params.data.id,
-      body.data.staleAfterHours,
+      request.params.id,
+      staleAfterHours,
     );
     if (!updated) throw notFound('Integration');
-    await audit(request, 'alerts.updated', {
-      integrationId: params.data.id,
-      staleAfterHours: body.data.staleAfterHours,
-    });
-    return view(body.data.staleAfterHours);
+    await audit(request, 'alerts.updated', { integrationId: request.params.id, staleAfterHours });
+    return view(staleAfterHours);
   });
 };

@@ -1,13 +1,17 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, findApiKey } from '../../db/api-keys-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
-import { invalidRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { callerOf } from '../people';
-import { apiKeyView } from '../people-views';
-import { idParams } from './integrations';
+import { apiKeySchema, apiKeyView, newKeySchema } from '../people-views';
+import { errorResponse, idParams as idOf } from '../route-schemas';
+
+const idParams = idOf('API key');
+const tags = ['People and audit'];
 
 export const apiKeyBody = z.strictObject({
   name: z.string({ error: 'expected a string' }).trim().min(1).max(100),
@@ -51,27 +55,43 @@ export async function issueApiKey(
 }
 
 /** A member's own keys; an admin sees and revokes any key of the account. */
-export const apiKeyRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/api-keys', async (request) => {
-    const query = apiKeysQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
+export const apiKeyRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const getApiKeysSchema = {
+    tags,
+    summary: "Your API keys (an admin's: every member's)",
+    querystring: apiKeysQuery,
+    response: { 200: z.object({ items: z.array(apiKeySchema) }).describe('Newest first') },
+  };
+  app.get('/api-keys', { schema: getApiKeysSchema }, async (request) => {
     const { member } = callerOf(request);
-    const memberId = member.role === 'admin' ? query.data.memberId : member.id;
+    const memberId = member.role === 'admin' ? request.query.memberId : member.id;
     const rows = await listApiKeys(deps.db, accountOf(request).id, memberId);
     return { items: rows.map((row) => apiKeyView(row)) };
   });
 
-  app.post('/api-keys', async (request, reply) => {
-    const body = apiKeyBody.safeParse(request.body ?? {});
-    if (!body.success) throw invalidRequest(body.error, 'body');
-    return reply.code(201).send(await issueApiKey(deps, request, callerOf(request).member.id, body.data));
+  const postApiKeysSchema = {
+    tags,
+    summary: 'Create an API key for yourself (shown once)',
+    body: apiKeyBody,
+    response: { 201: newKeySchema.describe('The new key') },
+  };
+  app.post('/api-keys', { schema: postApiKeysSchema }, async (request, reply) => {
+    return reply.code(201).send(await issueApiKey(deps, request, callerOf(request).member.id, request.body));
   });
 
-  app.delete('/api-keys/:id', async (request) => {
-    const params = idParams.safeParse(request.params);
+  const deleteApiKeysIdSchema = {
+    tags,
+    summary: 'Revoke an API key; it answers 401 from the next request on',
+    params: idParams,
+    response: {
+      200: apiKeySchema.describe('The key, revoked'),
+      404: errorResponse('not_found: no such key in this account (or, for a non-admin, not your own)'),
+    },
+  };
+  app.delete('/api-keys/:id', { schema: deleteApiKeysIdSchema }, async (request) => {
     const { member } = callerOf(request);
     const accountId = accountOf(request).id;
-    const key = params.success ? await findApiKey(deps.db, accountId, params.data.id) : null;
+    const key = await findApiKey(deps.db, accountId, request.params.id);
     // Someone else's key is "not found" to a non-admin, as another account's ids are to everyone.
     if (!key || (member.role !== 'admin' && key.memberId !== member.id)) throw notFound('API key');
     const revoked = await revokeApiKey(deps.db, accountId, key.id);

@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAuditEntries } from '../../db/audit-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
-import { ApiError, invalidRequest } from '../errors';
-import { auditEntryView } from '../people-views';
+import { ApiError } from '../errors';
+import { auditEntrySchema, auditEntryView } from '../people-views';
 
 export const auditQuery = z.strictObject({
   after: z.string().max(100).optional().describe('The nextCursor of the previous page.'),
@@ -26,11 +26,23 @@ function parseCursor(text: string): number {
 }
 
 /** The account's audit log, newest first. There is no route that changes or removes an entry. */
-export const auditRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/audit', async (request) => {
-    const query = auditQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const { after, limit, integrationId } = query.data;
+export const auditRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const getAuditSchema = {
+    tags: ['People and audit'],
+    summary: 'The audit log: who changed what, when and from where; newest first',
+    description: 'Append-only: no route changes or removes an entry. Secret values are never recorded.',
+    querystring: auditQuery,
+    response: {
+      200: z
+        .object({
+          items: z.array(auditEntrySchema),
+          nextCursor: z.string().nullable().describe('Pass back as `after`; null at the end.'),
+        })
+        .describe('A page of entries'),
+    },
+  };
+  app.get('/audit', { schema: getAuditSchema }, async (request) => {
+    const { after, limit, integrationId } = request.query;
     const rows = await listAuditEntries(deps.db, {
       accountId: accountOf(request).id,
       limit: limit + 1,

@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findIntegration, setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
-import { invalidRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { idParams } from './integrations';
 
 // Halo's published limit is about 300 requests per rolling 5 minutes; some tenants allow more.
@@ -14,29 +14,45 @@ export const budgetBody = z.strictObject({
 });
 
 /** The Halo request budget an integration's syncs keep to: its own, or the service's default. */
-export const budgetRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+const budgetSchema = z.object({
+  requests: z.number().int(),
+  windowSeconds: z.number().int(),
+  usingDefaults: z.boolean(),
+});
+const tags = ['Integrations'];
+
+export const budgetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const view = (row: IntegrationRow) => ({
     requests: row.budgetRequests ?? deps.config.HALO_BUDGET_REQUESTS,
     windowSeconds: row.budgetWindowSeconds ?? deps.config.HALO_BUDGET_WINDOW_SECONDS,
     usingDefaults: row.budgetRequests === null && row.budgetWindowSeconds === null,
   });
 
-  app.get('/integrations/:id/budget', async (request) => {
-    const params = idParams.safeParse(request.params);
-    const row = params.success ? await findIntegration(deps.db, accountOf(request).id, params.data.id) : null;
+  const getIntegrationsIdBudgetSchema = {
+    tags,
+    summary: "The Halo request budget this integration's syncs keep to",
+    params: idParams,
+    response: { 200: budgetSchema.describe('Its own limits, or the service defaults') },
+  };
+  app.get('/integrations/:id/budget', { schema: getIntegrationsIdBudgetSchema }, async (request) => {
+    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
     if (!row) throw notFound('Integration');
     return view(row);
   });
 
   // Integrations of one Halo tenant share one budget; give them the same limits.
-  app.put('/integrations/:id/budget', async (request) => {
-    const params = idParams.safeParse(request.params);
-    if (!params.success) throw notFound('Integration');
-    const body = budgetBody.safeParse(request.body ?? {});
-    if (!body.success) throw invalidRequest(body.error, 'body');
-    const row = await setIntegrationBudget(deps.db, accountOf(request).id, params.data.id, body.data);
+  const putIntegrationsIdBudgetSchema = {
+    tags,
+    summary: 'Set the Halo request budget (null for the service default)',
+    description: 'Integrations of one Halo tenant share one budget; give them the same limits.',
+    params: idParams,
+    body: budgetBody,
+    response: { 200: budgetSchema.describe('The limits now in force') },
+  };
+  app.put('/integrations/:id/budget', { schema: putIntegrationsIdBudgetSchema }, async (request) => {
+    const row = await setIntegrationBudget(deps.db, accountOf(request).id, request.params.id, request.body);
     if (!row) throw notFound('Integration');
-    await audit(request, 'budget.updated', { integrationId: row.id, to: body.data });
+    await audit(request, 'budget.updated', { integrationId: row.id, to: request.body });
     return view(row);
   });
 };

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import {
   readChanges,
@@ -10,8 +10,10 @@ import { findIntegration } from '../../db/integrations-repository';
 import type { HaloKind } from '../../halo/records';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
-import { invalidRequest, notFound } from '../errors';
+import { notFound } from '../errors';
 import { customerView, hardwareView, softwareView } from '../record-views';
+import { customerSchema, hardwareSchema, softwareSchema } from '../response-schemas';
+import { errorResponse, isoTime } from '../route-schemas';
 
 // The cursor is opaque to callers; inside it is the position of the last change handed out.
 const encodeCursor = (p: ChangePosition) => Buffer.from(`${p.xid}.${p.id}`).toString('base64url');
@@ -35,6 +37,18 @@ export const changesQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 
+const changeSchema = z.object({
+  cursor: z.string().describe("This change's position: pass it as `after` to read on from here."),
+  change: z.enum(['created', 'updated', 'deleted']),
+  kind: z.enum(['hardware', 'software', 'customers']),
+  haloId: z.number().int(),
+  changedAt: isoTime,
+  record: z
+    .union([hardwareSchema, softwareSchema, customerSchema])
+    .nullable()
+    .describe('The record as it is now (a deleted one has deletedAt set).'),
+});
+
 type Viewed = {
   hardware: typeof hardwareView;
   software: typeof softwareView;
@@ -46,11 +60,30 @@ const viewOf: { [K in HaloKind]: (row: never) => ReturnType<Viewed[K]> } = {
   customers: customerView,
 };
 
-export const changeRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/changes', async (request) => {
-    const query = changesQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const { integrationId, kind, after, limit } = query.data;
+export const changeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const getChangesSchema = {
+    tags: ['Assets and customers'],
+    summary: 'Records created, updated and deleted since a cursor, in commit order',
+    description:
+      'Only content changes appear. A cursor handed out is never overtaken by a write that commits later, ' +
+      'so polling with `after` set to the last `nextCursor` sees every change exactly once.',
+    querystring: changesQuery,
+    response: {
+      200: z
+        .object({
+          items: z.array(changeSchema),
+          nextCursor: z
+            .string()
+            .nullable()
+            .describe('Pass as `after`; the same cursor again when nothing is new.'),
+          hasMore: z.boolean(),
+        })
+        .describe('The next changes'),
+      404: errorResponse('not_found: no such integration in this account'),
+    },
+  };
+  app.get('/changes', { schema: getChangesSchema }, async (request) => {
+    const { integrationId, kind, after, limit } = request.query;
     if (!(await findIntegration(deps.db, accountOf(request).id, integrationId)))
       throw notFound('Integration');
     const entries = await readChanges(deps.db, {

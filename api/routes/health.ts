@@ -1,5 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
 import { sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../app';
 import { withTemporalDeadline } from '../unreachable';
 
@@ -23,11 +24,30 @@ const outcome = (check: Promise<unknown>) =>
     () => 'unreachable' as const,
   );
 
-/** Liveness needs nothing; readiness needs the two things every request and sync depends on. */
-export const healthRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
-  app.get('/healthz', () => ({ status: 'ok' }));
+function readiness(status: 'ready' | 'not_ready') {
+  const check = z.enum(['ok', 'unreachable']);
+  return z.object({ status: z.literal(status), checks: z.object({ database: check, temporal: check }) });
+}
+const tags = ['Operations'];
 
-  app.get('/readyz', async (_request, reply) => {
+/** Liveness needs nothing; readiness needs the two things every request and sync depends on. */
+export const healthRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
+  const getHealthzSchema = {
+    tags,
+    summary: 'Liveness: the process is up',
+    response: { 200: z.object({ status: z.literal('ok') }).describe('Up') },
+  };
+  app.get('/healthz', { schema: getHealthzSchema }, () => ({ status: 'ok' as const }));
+
+  const getReadyzSchema = {
+    tags,
+    summary: 'Readiness: PostgreSQL and Temporal answer',
+    response: {
+      200: readiness('ready').describe('Ready'),
+      503: readiness('not_ready').describe('Not ready; `checks` says which dependency is down'),
+    },
+  };
+  app.get('/readyz', { schema: getReadyzSchema }, async (_request, reply) => {
     const [database, temporal] = await Promise.all([
       outcome(within(readyCheckMs, deps.db.execute(sql`select 1`))),
       outcome(

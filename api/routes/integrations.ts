@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { decryptSecret, encryptSecret } from '../../db/crypto';
 import {
@@ -22,9 +23,17 @@ import { explainOutage } from '../outages';
 import { requireSecretForNewHalo } from '../secret-rebinding';
 import { defaultScheduleSettings, type Schedules } from '../schedules';
 import type { SyncService, SyncTarget } from '../sync-service';
+import {
+  integrationSavedSchema,
+  integrationSchema,
+  scheduleSchema,
+  syncErrorSchema,
+  syncSchema,
+} from '../response-schemas';
+import { errorResponse, idParams as idOf, noBody, pageOf } from '../route-schemas';
 import { integrationView, syncView } from '../views';
 
-export const idParams = z.object({ id: z.uuid() });
+export const idParams = idOf('Integration');
 
 const settingsFields = ['resourceServerUrl', 'authServerUrl', 'tenant', 'clientId', 'clientSecret'] as const;
 // PUT may change any of the five values; the rest keep what is stored.
@@ -77,7 +86,19 @@ function parseHistoryCursor(text: string): { startedAt: Date; id: string } {
   return { startedAt, id };
 }
 
-export const integrationRoutes: FastifyPluginAsync<{
+const tags = ['Integrations'];
+const haloErrors = {
+  422: errorResponse(
+    'halo_auth_failed / halo_permission_denied: Halo refused the credentials; nothing changed. ' +
+      "`error.discovered` holds the values Halo's discovery names, where they differ from those entered",
+  ),
+  502: errorResponse(
+    'halo_unreachable: the Halo URL did not answer, or not as Halo does (a 5xx from the token endpoint can ' +
+      'mean a wrong Tenant); `error.discovered` as for 422',
+  ),
+};
+
+export const integrationRoutes: FastifyPluginAsyncZod<{
   deps: AppDeps;
   syncs: SyncService;
   schedules: Schedules;
@@ -90,18 +111,25 @@ export const integrationRoutes: FastifyPluginAsync<{
     });
 
   async function ownIntegration(request: FastifyRequest): Promise<IntegrationRow> {
-    const params = idParams.safeParse(request.params);
-    const row = params.success ? await findIntegration(deps.db, accountOf(request).id, params.data.id) : null;
+    const { id } = request.params as z.output<typeof idParams>;
+    const row = await findIntegration(deps.db, accountOf(request).id, id);
     if (!row) throw notFound('Integration');
     return row;
   }
 
   // Save HaloITSM Setup: check with Halo, store (secret encrypted), schedule, start the first full sync.
-  app.post('/integrations/halo', async (request, reply) => {
+  const postIntegrationsHaloSchema = {
+    tags,
+    summary: 'Save a Halo integration and start its first full sync',
+    description:
+      'Checks the five values with Halo (one token request), stores them with the secret encrypted, ' +
+      'creates the Schedule and starts a full sync.',
+    body: settingsSchema,
+    response: { 202: integrationSavedSchema.describe('Saved; the sync that started'), ...haloErrors },
+  };
+  app.post('/integrations/halo', { schema: postIntegrationsHaloSchema }, async (request, reply) => {
     const account = accountOf(request);
-    const parsed = settingsSchema.safeParse(request.body ?? {});
-    if (!parsed.success) throw invalidRequest(parsed.error, 'body');
-    const settings = parsed.data;
+    const settings = request.body;
     const { tokenScope } = await haloCheck(settings);
 
     const id = randomUUID();
@@ -144,18 +172,44 @@ export const integrationRoutes: FastifyPluginAsync<{
     }
   });
 
-  app.get('/integrations', async (request) => {
+  const getIntegrationsSchema = {
+    tags,
+    summary: "The account's integrations",
+    response: { 200: z.object({ items: z.array(integrationSchema) }).describe('All of them') },
+  };
+  app.get('/integrations', { schema: getIntegrationsSchema }, async (request) => {
     const rows = await listIntegrations(deps.db, accountOf(request).id);
     return { items: rows.map(integrationView) };
   });
 
-  app.get('/integrations/:id', async (request) => integrationView(await ownIntegration(request)));
+  const getIntegrationsIdSchema = {
+    tags,
+    summary: 'One integration (never its secret)',
+    params: idParams,
+    response: { 200: integrationSchema.describe('The integration') },
+  };
+  app.get('/integrations/:id', { schema: getIntegrationsIdSchema }, async (request) =>
+    integrationView(await ownIntegration(request)),
+  );
 
   // Change any of the five values. Halo checks the result first; a refusal leaves the stored values alone.
-  app.put('/integrations/:id', async (request, reply) => {
+  const putIntegrationsIdSchema = {
+    tags,
+    summary: 'Change any of the five values and resync',
+    description:
+      "Halo checks the result first; a refusal leaves the stored values in place. A change of either URL's " +
+      'origin or of the Tenant needs clientSecret in the same body (400 naming it otherwise), so the stored ' +
+      'secret is never sent to another Halo.',
+    params: idParams,
+    body: settingsPatch,
+    response: {
+      202: integrationSavedSchema.describe('Changed; the full sync that started'),
+      ...haloErrors,
+    },
+  };
+  app.put('/integrations/:id', { schema: putIntegrationsIdSchema }, async (request, reply) => {
     const current = await ownIntegration(request);
-    const patch = settingsPatch.safeParse(request.body ?? {});
-    if (!patch.success) throw invalidRequest(patch.error, 'body');
+    const patch = request.body;
     const stored = await findIntegrationById(deps.db, current.id);
     if (!stored) throw notFound('Integration');
     const merged = settingsSchema.safeParse({
@@ -164,10 +218,10 @@ export const integrationRoutes: FastifyPluginAsync<{
       tenant: current.tenant,
       clientId: current.clientId,
       clientSecret: decryptSecret(deps.encryptionKey, stored.clientSecretEnc, stored.id),
-      ...Object.fromEntries(Object.entries(patch.data).filter(([, v]) => v !== undefined)),
+      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
     });
     if (!merged.success) throw invalidRequest(merged.error, 'body');
-    requireSecretForNewHalo(current, merged.data, patch.data.clientSecret !== undefined);
+    requireSecretForNewHalo(current, merged.data, patch.clientSecret !== undefined);
     const { tokenScope } = await haloCheck(merged.data);
 
     const updated = await updateIntegration(deps.db, current.accountId, current.id, {
@@ -201,7 +255,13 @@ export const integrationRoutes: FastifyPluginAsync<{
   });
 
   // Stops everything the integration has running, then removes it with all it synced.
-  app.delete('/integrations/:id', async (request, reply) => {
+  const deleteIntegrationsIdSchema = {
+    tags,
+    summary: 'Remove an integration, its Schedule, its running sync and everything it synced',
+    params: idParams,
+    response: { 204: noBody('Removed') },
+  };
+  app.delete('/integrations/:id', { schema: deleteIntegrationsIdSchema }, async (request, reply) => {
     const integration = await ownIntegration(request);
     // Each step is safe to repeat, so after an outage the same DELETE finishes the job.
     try {
@@ -227,11 +287,19 @@ export const integrationRoutes: FastifyPluginAsync<{
     return reply.code(204).send();
   });
 
-  app.post('/integrations/:id/syncs', async (request, reply) => {
+  const postIntegrationsIdSyncsSchema = {
+    tags: ['Syncs'],
+    summary: 'Start a sync by hand',
+    params: idParams,
+    body: startSyncBody,
+    response: {
+      202: syncSchema.describe('Started'),
+      409: syncErrorSchema.describe('sync_in_progress: `error.sync` is the one running'),
+    },
+  };
+  app.post('/integrations/:id/syncs', { schema: postIntegrationsIdSyncsSchema }, async (request, reply) => {
     const integration = await ownIntegration(request);
-    const body = startSyncBody.safeParse(request.body ?? {});
-    if (!body.success) throw invalidRequest(body.error, 'body');
-    const { run, started } = await syncs.startSync(targetOf(integration), body.data.kind);
+    const { run, started } = await syncs.startSync(targetOf(integration), request.body.kind);
     if (!started) {
       throw new ApiError('sync_in_progress', `A ${run.kind} sync of this integration is already running.`, {
         sync: syncView(run, syncs),
@@ -241,11 +309,16 @@ export const integrationRoutes: FastifyPluginAsync<{
     return reply.code(202).send(syncView(run, syncs));
   });
 
-  app.get('/integrations/:id/syncs', async (request) => {
+  const getIntegrationsIdSyncsSchema = {
+    tags: ['Syncs'],
+    summary: "The integration's sync history, newest first",
+    params: idParams,
+    querystring: historyQuery,
+    response: { 200: pageOf(syncSchema).describe('A page of runs') },
+  };
+  app.get('/integrations/:id/syncs', { schema: getIntegrationsIdSyncsSchema }, async (request) => {
     const integration = await ownIntegration(request);
-    const query = historyQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const { limit, cursor } = query.data;
+    const { limit, cursor } = request.query;
     const rows = await listSyncRuns(deps.db, {
       accountId: integration.accountId,
       integrationId: integration.id,
@@ -260,22 +333,33 @@ export const integrationRoutes: FastifyPluginAsync<{
     };
   });
 
-  app.get('/integrations/:id/schedule', async (request) => {
+  const getIntegrationsIdScheduleSchema = {
+    tags,
+    summary: "The integration's schedule",
+    params: idParams,
+    response: { 200: scheduleSchema.describe('Cadence and state') },
+  };
+  app.get('/integrations/:id/schedule', { schema: getIntegrationsIdScheduleSchema }, async (request) => {
     const integration = await ownIntegration(request);
     const settings = await schedules.read(integration.id);
     if (!settings) throw notFound('Schedule');
     return settings;
   });
 
-  app.put('/integrations/:id/schedule', async (request) => {
+  const putIntegrationsIdScheduleSchema = {
+    tags,
+    summary: 'Change the schedule in place',
+    params: idParams,
+    body: scheduleBody,
+    response: { 200: scheduleSchema.describe('The schedule now') },
+  };
+  app.put('/integrations/:id/schedule', { schema: putIntegrationsIdScheduleSchema }, async (request) => {
     const integration = await ownIntegration(request);
-    const body = scheduleBody.safeParse(request.body ?? {});
-    if (!body.success) throw invalidRequest(body.error, 'body');
     let current: Awaited<ReturnType<typeof schedules.read>> | null;
     let next: ReturnType<typeof defaultScheduleSettings>;
     try {
       current = (await schedules.read(integration.id)) ?? null;
-      next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(body.data) };
+      next = { ...(current ?? defaultScheduleSettings(deps.config)), ...stripUndefined(request.body) };
       if (current) await schedules.update(targetOf(integration), next);
       else await schedules.create(targetOf(integration), next);
     } catch (error) {

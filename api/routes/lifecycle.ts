@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { assetTypesInUse, loadPolicy, replacePolicy } from '../../db/lifecycle-policies-repository';
 import {
@@ -15,9 +15,10 @@ import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { csvLine, sendCsv, wantsCsv } from '../csv';
-import { invalidRequest } from '../errors';
 import { integrationFor } from '../integration-scope';
 import { clockOf, clockQuery, formatParam } from '../lifecycle-query';
+import { lifecyclePoliciesSchema, lifecycleSummarySchema } from '../response-schemas';
+import { errorResponse, jsonOr } from '../route-schemas';
 
 const years = z.number().int().min(1).max(50);
 export const policiesBody = z.strictObject({
@@ -39,7 +40,9 @@ export const summaryQuery = z.strictObject({
 });
 
 /** GET /v1/lifecycle/summary and the policies. PUT /policies changes settings: a "sync manager" route. */
-export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+const tags = ['Lifecycle'];
+
+export const lifecycleRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   async function policyView(accountId: string, policy: Policy) {
     const inUse = await assetTypesInUse(deps.db, accountId);
     return {
@@ -57,33 +60,59 @@ export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
     };
   }
 
-  app.get('/lifecycle/policies', async (request) => {
+  const getLifecyclePoliciesSchema = {
+    tags,
+    summary: "The account's replacement policies: years per category and per Halo asset type",
+    response: { 200: lifecyclePoliciesSchema.describe('The policies') },
+  };
+  app.get('/lifecycle/policies', { schema: getLifecyclePoliciesSchema }, async (request) => {
     const { id } = accountOf(request);
     return policyView(id, await loadPolicy(deps.db, id));
   });
 
-  app.put('/lifecycle/policies', async (request) => {
-    const body = policiesBody.safeParse(request.body);
-    if (!body.success) throw invalidRequest(body.error, 'body');
+  const putLifecyclePoliciesSchema = {
+    tags,
+    summary: 'Replace the replacement policies (what is left out returns to its default)',
+    description: 'Applies at once to every answer; no sync is needed.',
+    body: policiesBody,
+    response: { 200: lifecyclePoliciesSchema.describe('The policies now in force') },
+  };
+  app.put('/lifecycle/policies', { schema: putLifecyclePoliciesSchema }, async (request) => {
+    const body = request.body;
     const { id } = accountOf(request);
     const policy = await replacePolicy(deps.db, id, {
-      categories: Object.fromEntries(Object.entries(body.data.categories).filter(([, y]) => y !== undefined)),
-      assetTypes: body.data.assetTypes,
+      categories: Object.fromEntries(Object.entries(body.categories).filter(([, y]) => y !== undefined)),
+      assetTypes: body.assetTypes,
     });
     await audit(request, 'lifecycle_policy.updated', {
-      categories: body.data.categories,
-      assetTypes: body.data.assetTypes,
+      categories: body.categories,
+      assetTypes: body.assetTypes,
     });
     return policyView(id, policy);
   });
 
-  app.get('/lifecycle/summary', async (request, reply) => {
-    const query = summaryQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
+  const getLifecycleSummarySchema = {
+    tags,
+    summary: "Warranty states, age bands, replacements due and renewals, for an integration's customers",
+    description:
+      'Hardware and software not deleted and not inactive in Halo. With customerId, that customer only; ' +
+      'otherwise every customer, ranked. As CSV (format=csv, or Accept: text/csv): one line per ' +
+      'customer, after a line for all of them.',
+    querystring: summaryQuery,
+    response: {
+      200: jsonOr(lifecycleSummarySchema, 'text/csv', 'The summary (JSON or CSV)'),
+      400: errorResponse(
+        'invalid_request: `fields` names each bad field; `integrationId` is needed when the account has several',
+      ),
+      404: errorResponse('not_found: no such integration in this account'),
+    },
+  };
+  app.get('/lifecycle/summary', { schema: getLifecycleSummarySchema }, async (request, reply) => {
+    const query = request.query;
     const { id } = accountOf(request);
-    const integrationId = await integrationFor(deps.db, id, query.data.integrationId);
-    const clock = await resolveClock(deps.db, clockOf(query.data));
-    const scope = query.data.customerId !== undefined ? { customerHaloId: query.data.customerId } : {};
+    const integrationId = await integrationFor(deps.db, id, query.integrationId);
+    const clock = await resolveClock(deps.db, clockOf(query));
+    const scope = query.customerId !== undefined ? { customerHaloId: query.customerId } : {};
     let summary: LifecycleSummary | null = null;
     if (integrationId) {
       const policy = await loadPolicy(deps.db, id);
@@ -95,11 +124,11 @@ export const lifecycleRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app
       );
     }
     const answer = { integrationId, expiringWithinDays: clock.expiringWithinDays, ...summary };
-    if (!wantsCsv(request, query.data.format)) return answer;
+    if (!wantsCsv(request, query.format)) return answer;
     return sendCsv(
       reply,
       'lifecycle-summary.csv',
-      summary ? summaryCsv(summary, query.data.customerId) : '\uFEFF',
+      summary ? summaryCsv(summary, query.customerId) : '\uFEFF',
     );
   });
 };

@@ -1,10 +1,10 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findIntegration, listIntegrations } from '../../db/integrations-repository';
 import { countAssetsPerCustomer, findRecord, listRecords, type RowOfKind } from '../../db/records-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
-import { ApiError, invalidRequest, notFound } from '../errors';
+import { ApiError, notFound } from '../errors';
 import { assetRef, customerView, hardwareView, softwareView } from '../record-views';
 import { sendCsv, wantsCsv, withBom } from '../csv';
 import { clockOf, formatParam, lifecycleFilterOf, lifecycleFilterQuery } from '../lifecycle-query';
@@ -16,6 +16,14 @@ import {
 } from '../../db/lifecycle-repository';
 import { exportRecords } from '../../db/records-export';
 import { resolveClock } from '../../db/lifecycle-sql';
+import {
+  customerSchema,
+  hardwareDetailSchema,
+  hardwareSchema,
+  lifecycleSchema,
+  softwareSchema,
+} from '../response-schemas';
+import { errorResponse, jsonOr, pageOf as pageSchema, pathParams } from '../route-schemas';
 
 const childrenShown = 50;
 
@@ -58,13 +66,30 @@ export const assetsQuery = z.strictObject({
   format: formatParam,
 });
 export const customersQuery = z.strictObject(listQuery);
-export const assetParams = z.object({
+export const assetParams = pathParams('Asset', {
   kind: z.enum(['hardware', 'software']),
   haloId: z.coerce.number().int().min(0).max(maxHaloId),
 });
 export const assetDetailQuery = z.strictObject({ integrationId: listQuery.integrationId });
 
-export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+const tags = ['Assets and customers'];
+const integrationNotFound = errorResponse('not_found: no such integration in this account');
+const severalIntegrations = errorResponse(
+  'invalid_request: `fields` names each bad field; `integrationId` is needed when the account has several',
+);
+const assetsPage = pageSchema(
+  z.discriminatedUnion('kind', [
+    hardwareSchema.extend({ lifecycle: lifecycleSchema.nullable() }),
+    softwareSchema,
+  ]),
+);
+const customersPage = pageSchema(
+  customerSchema.extend({
+    assetCounts: z.object({ hardware: z.number().int(), software: z.number().int() }),
+  }),
+);
+
+export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   /** The integration a listing is about: the one named, or the account's only one. */
   async function integrationFor(
     accountId: string,
@@ -103,27 +128,33 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     };
   }
 
-  app.get('/assets', async (request, reply) => {
-    const query = assetsQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const {
-      kind,
-      limit,
-      cursor: after,
-      q,
-      includeDeleted,
-      includeInactive,
-      customerId,
-      parentId,
-    } = query.data;
+  const getAssetsSchema = {
+    tags,
+    summary: 'Hardware or software assets, keyset-paginated, or all of them as CSV',
+    description:
+      'Hardware carries its lifecycle state. The lifecycle filters (warranty, expiringWithinDays, ' +
+      'replacementDue, minAgeYears, ageBand, assetTypeId) are for hardware; endsInMonth for both kinds. ' +
+      'A CSV export (format=csv, or Accept: text/csv) holds every matching row, not a page: UTF-8 with a ' +
+      'BOM, streamed; cells starting with = + - @, tab or CR are prefixed with an apostrophe so that ' +
+      'spreadsheets do not run them.',
+    querystring: assetsQuery,
+    response: {
+      200: jsonOr(assetsPage, 'text/csv', 'A page (JSON), or every matching row (CSV)'),
+      400: severalIntegrations,
+      404: integrationNotFound,
+    },
+  };
+  app.get('/assets', { schema: getAssetsSchema }, async (request, reply) => {
+    const query = request.query;
+    const { kind, limit, cursor: after, q, includeDeleted, includeInactive, customerId, parentId } = query;
     const account = accountOf(request);
-    const filter = lifecycleFilterOf(kind, query.data);
-    const csv = wantsCsv(request, query.data.format);
-    const integrationId = await integrationFor(account.id, query.data.integrationId);
+    const filter = lifecycleFilterOf(kind, query);
+    const csv = wantsCsv(request, query.format);
+    const integrationId = await integrationFor(account.id, query.integrationId);
     if (!integrationId) {
       return csv ? sendCsv(reply, `${kind}-assets.csv`, '\uFEFF') : { items: [], nextCursor: null };
     }
-    const clock = await resolveClock(deps.db, clockOf(query.data));
+    const clock = await resolveClock(deps.db, clockOf(query));
     const policy = kind === 'hardware' ? await loadPolicy(deps.db, account.id) : null;
     const options = {
       integrationId,
@@ -160,14 +191,20 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     };
   });
 
-  app.get('/assets/:kind/:haloId', async (request) => {
-    const params = assetParams.safeParse(request.params);
-    if (!params.success) throw notFound('Asset');
-    const query = assetDetailQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
+  const getAssetsKindHaloIdSchema = {
+    tags,
+    summary: 'One asset, with the raw Halo record',
+    params: assetParams,
+    querystring: assetDetailQuery,
+    response: {
+      200: z.discriminatedUnion('kind', [hardwareDetailSchema, softwareSchema]).describe('The asset'),
+      400: severalIntegrations,
+    },
+  };
+  app.get('/assets/:kind/:haloId', { schema: getAssetsKindHaloIdSchema }, async (request) => {
+    const integrationId = await integrationFor(accountOf(request).id, request.query.integrationId);
     if (!integrationId) throw notFound('Asset');
-    const { kind, haloId } = params.data;
+    const { kind, haloId } = request.params;
     if (kind === 'hardware') {
       const row = await findRecord(deps.db, 'hardware', integrationId, haloId);
       if (!row) throw notFound('Asset');
@@ -178,11 +215,19 @@ export const recordRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, {
     return softwareView(row, true);
   });
 
-  app.get('/customers', async (request) => {
-    const query = customersQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    const { limit, cursor: after, q, includeDeleted } = query.data;
-    const integrationId = await integrationFor(accountOf(request).id, query.data.integrationId);
+  const getCustomersSchema = {
+    tags,
+    summary: 'Customers, keyset-paginated, with their asset counts',
+    querystring: customersQuery,
+    response: {
+      200: customersPage.describe('A page'),
+      400: severalIntegrations,
+      404: integrationNotFound,
+    },
+  };
+  app.get('/customers', { schema: getCustomersSchema }, async (request) => {
+    const { limit, cursor: after, q, includeDeleted, integrationId: named } = request.query;
+    const integrationId = await integrationFor(accountOf(request).id, named);
     if (!integrationId) return { items: [], nextCursor: null };
     const rows = await listRecords(deps.db, 'customers', {
       integrationId,

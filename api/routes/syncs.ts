@@ -1,28 +1,52 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { findSyncRun, findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';
 import type { SyncService } from '../sync-service';
+import { syncErrorSchema, syncSchema } from '../response-schemas';
+import { idParams as idOf } from '../route-schemas';
 import { syncView } from '../views';
-import { idParams } from './integrations';
 
-export const syncRoutes: FastifyPluginAsync<{ deps: AppDeps; syncs: SyncService }> = async (
+const idParams = idOf('Sync');
+const tags = ['Syncs'];
+
+export const syncRoutes: FastifyPluginAsyncZod<{ deps: AppDeps; syncs: SyncService }> = async (
   app,
   { deps, syncs },
 ) => {
   async function ownSync(request: FastifyRequest): Promise<SyncRunRow> {
-    const params = idParams.safeParse(request.params);
-    const run = params.success ? await findSyncRun(deps.db, accountOf(request).id, params.data.id) : null;
+    const { id } = request.params as z.output<typeof idParams>;
+    const run = await findSyncRun(deps.db, accountOf(request).id, id);
     if (!run) throw notFound('Sync');
     return run;
   }
 
-  app.get('/syncs/:id', async (request) => syncView(await ownSync(request), syncs));
+  const getSyncsIdSchema = {
+    tags,
+    summary: 'Follow a sync: status, progress, counts',
+    params: idParams,
+    response: { 200: syncSchema.describe('The sync') },
+  };
+  app.get('/syncs/:id', { schema: getSyncsIdSchema }, async (request) =>
+    syncView(await ownSync(request), syncs),
+  );
 
   // Cancels the run's workflow; pages in flight stop at their next heartbeat and the run ends "cancelled".
-  app.post('/syncs/:id/cancel', async (request, reply) => {
+  const postSyncsIdCancelSchema = {
+    tags,
+    summary: 'Cancel a running sync',
+    description: 'Pages in flight finish or stop at their next heartbeat; the run ends "cancelled".',
+    params: idParams,
+    response: {
+      202: syncSchema.describe('Cancelling'),
+      409: syncErrorSchema.describe('sync_not_running: it has already ended'),
+    },
+  };
+  app.post('/syncs/:id/cancel', { schema: postSyncsIdCancelSchema }, async (request, reply) => {
     const run = await ownSync(request);
     if (run.status !== 'running') {
       throw new ApiError('sync_not_running', `This sync has already ended (${run.status}).`, {

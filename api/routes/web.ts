@@ -3,9 +3,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { extname, join, relative, sep } from 'node:path';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { projectRoot } from '../../config/env';
 import { notFound } from '../errors';
+import { errorResponse, noBody, pathParams, textBody } from '../route-schemas';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -41,7 +44,9 @@ async function listFiles(root: string): Promise<Map<string, string>> {
   return files;
 }
 
-export const webRoutes: FastifyPluginAsync<{ root?: string }> = async (app, opts) => {
+const tags = ['Operations'];
+
+export const webRoutes: FastifyPluginAsyncZod<{ root?: string }> = async (app, opts) => {
   const files = await listFiles(opts.root ?? join(projectRoot, 'web'));
 
   // Read on each request so an edited file shows on reload; no-cache with an ETag makes that cheap.
@@ -55,9 +60,24 @@ export const webRoutes: FastifyPluginAsync<{ root?: string }> = async (app, opts
     return reply.type(contentTypes[extname(rel)] ?? 'application/octet-stream').send(content);
   }
 
-  app.get('/', (request, reply) => send(request, reply, 'index.html'));
-  app.get('/web/*', (request, reply) => {
-    const rel = (request.params as { '*': string })['*'];
-    return send(request, reply, rel);
-  });
+  const getRootSchema = {
+    tags,
+    summary: 'The web page',
+    response: {
+      200: textBody('text/html', 'The single-page app'),
+      304: noBody('Unchanged since the ETag given in If-None-Match'),
+    },
+  };
+  app.get('/', { schema: getRootSchema }, (request, reply) => send(request, reply, 'index.html'));
+  const getWebSchema = {
+    tags,
+    summary: "The web page's files",
+    params: pathParams('The file', { '*': z.string() }),
+    response: {
+      200: textBody('application/octet-stream', 'A file of the web page'),
+      304: noBody('Unchanged since the ETag given in If-None-Match'),
+      404: errorResponse('not_found: no such file of the page'),
+    },
+  };
+  app.get('/web/*', { schema: getWebSchema }, (request, reply) => send(request, reply, request.params['*']));
 };

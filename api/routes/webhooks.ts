@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { dispatchEvent } from '../../activities/notify';
 import { encryptSecret } from '../../db/crypto';
@@ -20,10 +21,18 @@ import { newWebhookSecret } from '../../webhooks/sign';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
-import { invalidRequest, notFound, outage } from '../errors';
-import { deliveryView, webhookView } from '../webhook-views';
+import { notFound, outage } from '../errors';
+import { errorResponse, idParams, noBody } from '../route-schemas';
+import { deliverySchema, deliveryView, webhookSchema, webhookView } from '../webhook-views';
 
-export const webhookIdParams = z.object({ id: z.uuid() });
+export const webhookIdParams = idParams('Webhook');
+const secret = z
+  .string()
+  .describe(
+    'The signing secret, shown only here. Each POST carries X-Webhook-Timestamp and X-Webhook-Signature: ' +
+      'v1=hex(HMAC-SHA256(secret, `${timestamp}.${body}`)).',
+  );
+const tags = ['Webhooks'];
 
 /** Receivers get what Halo URLs get: https to a public host, unless the operator allows private ones. */
 const receiverUrl = (allowPrivate: boolean) =>
@@ -61,46 +70,74 @@ export const webhookPatch = (allowPrivate: boolean) => {
 };
 export const deliveriesQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(200).default(50) });
 
-export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, { deps }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
   const allowPrivate = deps.config.ALLOW_PRIVATE_HALO_URLS;
   const createSchema = webhookBody(allowPrivate);
   const patchSchema = webhookPatch(allowPrivate);
 
   async function ownWebhook(request: FastifyRequest): Promise<WebhookSummary> {
-    const params = webhookIdParams.safeParse(request.params);
-    const row = params.success ? await findWebhook(deps.db, accountOf(request).id, params.data.id) : null;
+    const { id } = request.params as z.output<typeof webhookIdParams>;
+    const row = await findWebhook(deps.db, accountOf(request).id, id);
     if (!row) throw notFound('Webhook');
     return row;
   }
 
   // Mutating: creates a webhook and shows its signing secret, this once.
-  app.post('/webhooks', async (request, reply) => {
-    const parsed = createSchema.safeParse(request.body ?? {});
-    if (!parsed.success) throw invalidRequest(parsed.error, 'body');
+  const postWebhooksSchema = {
+    tags,
+    summary: 'Add a webhook: a URL, the events it wants and a format (JSON, Slack or Teams)',
+    body: createSchema,
+    response: {
+      201: z.object({ webhook: webhookSchema, secret }).describe('Added; the secret is shown this once'),
+    },
+  };
+  app.post('/webhooks', { schema: postWebhooksSchema }, async (request, reply) => {
     const id = randomUUID();
     const secret = newWebhookSecret();
     const row = await insertWebhook(deps.db, {
       id,
       accountId: accountOf(request).id,
-      settings: parsed.data,
+      settings: request.body,
       secretEnc: encryptSecret(deps.encryptionKey, secret, id),
     });
     await audit(request, 'webhook.created', { webhookId: id, events: row.events, format: row.format });
     return reply.code(201).send({ webhook: webhookView(row), secret });
   });
 
-  app.get('/webhooks', async (request) => ({
+  const getWebhooksSchema = {
+    tags,
+    summary: "The account's webhooks",
+    response: { 200: z.object({ items: z.array(webhookSchema) }).describe('All of them') },
+  };
+  app.get('/webhooks', { schema: getWebhooksSchema }, async (request) => ({
     items: (await listWebhooks(deps.db, accountOf(request).id)).map(webhookView),
   }));
 
-  app.get('/webhooks/:id', async (request) => webhookView(await ownWebhook(request)));
+  const getWebhooksIdSchema = {
+    tags,
+    summary: 'One webhook',
+    params: webhookIdParams,
+    response: { 200: webhookSchema.describe('The webhook') },
+  };
+  app.get('/webhooks/:id', { schema: getWebhooksIdSchema }, async (request) =>
+    webhookView(await ownWebhook(request)),
+  );
 
   // Mutating: changes what is given; `rotateSecret` replaces the secret and shows the new one once.
-  app.put('/webhooks/:id', async (request) => {
+  const putWebhooksIdSchema = {
+    tags,
+    summary: 'Change a webhook; `rotateSecret: true` replaces its secret',
+    params: webhookIdParams,
+    body: patchSchema,
+    response: {
+      200: z
+        .object({ webhook: webhookSchema, secret: secret.optional() })
+        .describe('The webhook, and the new secret when rotated'),
+    },
+  };
+  app.put('/webhooks/:id', { schema: putWebhooksIdSchema }, async (request) => {
     const current = await ownWebhook(request);
-    const parsed = patchSchema.safeParse(request.body ?? {});
-    if (!parsed.success) throw invalidRequest(parsed.error, 'body');
-    const { rotateSecret, ...patch } = parsed.data;
+    const { rotateSecret, ...patch } = request.body;
     const secret = rotateSecret ? newWebhookSecret() : undefined;
     const row = await updateWebhook(
       deps.db,
@@ -123,22 +160,42 @@ export const webhookRoutes: FastifyPluginAsync<{ deps: AppDeps }> = async (app, 
   });
 
   // Mutating: removes the webhook and its delivery log; deliveries still retrying stop at their next attempt.
-  app.delete('/webhooks/:id', async (request, reply) => {
+  const deleteWebhooksIdSchema = {
+    tags,
+    summary: 'Remove a webhook and its delivery log',
+    params: webhookIdParams,
+    response: { 204: noBody('Removed') },
+  };
+  app.delete('/webhooks/:id', { schema: deleteWebhooksIdSchema }, async (request, reply) => {
     const current = await ownWebhook(request);
     await deleteWebhook(deps.db, current.accountId, current.id);
     await audit(request, 'webhook.deleted', { webhookId: current.id });
     return reply.code(204).send();
   });
 
-  app.get('/webhooks/:id/deliveries', async (request) => {
+  const getWebhooksIdDeliveriesSchema = {
+    tags,
+    summary: 'The delivery log, newest first',
+    params: webhookIdParams,
+    querystring: deliveriesQuery,
+    response: { 200: z.object({ items: z.array(deliverySchema) }).describe('Deliveries') },
+  };
+  app.get('/webhooks/:id/deliveries', { schema: getWebhooksIdDeliveriesSchema }, async (request) => {
     const webhook = await ownWebhook(request);
-    const query = deliveriesQuery.safeParse(request.query);
-    if (!query.success) throw invalidRequest(query.error, 'query');
-    return { items: (await listDeliveries(deps.db, webhook.id, query.data.limit)).map(deliveryView) };
+    return { items: (await listDeliveries(deps.db, webhook.id, request.query.limit)).map(deliveryView) };
   });
 
   // Mutating: sends a test event now, through the same durable delivery as real events.
-  app.post('/webhooks/:id/test', async (request, reply) => {
+  const postWebhooksIdTestSchema = {
+    tags,
+    summary: 'Send a test event now, through the same durable delivery as real events',
+    params: webhookIdParams,
+    response: {
+      202: deliverySchema.describe('The delivery, queued; follow it in the delivery log'),
+      503: errorResponse('temporal_unavailable: Temporal is not reachable; the test event was not sent'),
+    },
+  };
+  app.post('/webhooks/:id/test', { schema: postWebhooksIdTestSchema }, async (request, reply) => {
     const webhook = await ownWebhook(request);
     const event = testEvent(webhook.accountId, randomUUID());
     let deliveryId: string | undefined;

@@ -9,9 +9,11 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { projectRoot } from '../../config/env';
 import { errorHandler, notFound } from '../../api/errors';
 import { webRoutes } from '../../api/routes/web';
+import { useZodSchemas } from '../../api/schema-compilers';
 
 async function appFor(root?: string): Promise<FastifyInstance> {
   const app = Fastify();
+  useZodSchemas(app, true);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
     throw notFound(`${request.method} ${request.url}`);

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { apiTemporalInterceptors } from '../../api/unreachable';
 import type { Config } from '../../config/env';
+import { createDatabase } from '../../db/client';
 import { parseEncryptionKey } from '../../db/crypto';
 import type { TestDatabase } from './database';
 
@@ -11,7 +12,7 @@ import type { TestDatabase } from './database';
  * a closed port, so a request that did would fail loudly.
  */
 export async function buildOfflineApp(
-  database: TestDatabase,
+  database: Pick<TestDatabase, 'db'>,
   config: Config,
 ): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
   const connection = Connection.lazy({ address: '127.0.0.1:1', interceptors: apiTemporalInterceptors });
@@ -26,6 +27,24 @@ export async function buildOfflineApp(
     async close() {
       await app.close();
       await connection.close();
+    },
+  };
+}
+
+/**
+ * The API built with neither PostgreSQL nor Temporal behind it (both at closed ports), for the unit layer:
+ * its routes, schemas and documents, and whatever answers before a request needs either.
+ */
+export async function buildUnconnectedApp(
+  config: Config,
+): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
+  const database = createDatabase('postgres://postgres@127.0.0.1:1/none', { max: 1 });
+  const offline = await buildOfflineApp(database, config);
+  return {
+    app: offline.app,
+    async close() {
+      await offline.close();
+      await database.close();
     },
   };
 }

@@ -20,7 +20,8 @@ export function unlessExited<T>(child: Child, work: Promise<T>): Promise<T> {
 
 /**
  * The environment a test gives the service's processes: only PATH and HOME inherited, loopback Halo URLs
- * allowed, and the request budget opened wide (the stand-in has no rate limit unless a test sets one).
+ * allowed, the request budget opened wide (the stand-in has no rate limit unless a test sets one), and the
+ * API's answers checked against their schemas.
  */
 export function processEnv(vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
@@ -29,6 +30,7 @@ export function processEnv(vars: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     ALLOW_PRIVATE_HALO_URLS: 'true',
     HALO_BUDGET_REQUESTS: '100000',
     HALO_BUDGET_WINDOW_SECONDS: '1',
+    API_CHECK_RESPONSES: 'true',
     ...vars,
   };
 }

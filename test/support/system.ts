@@ -23,6 +23,8 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     HALO_BUDGET_REQUESTS: '100000',
     HALO_BUDGET_WINDOW_SECONDS: '1',
     TEMPORAL_TASK_QUEUE: `test-${randomUUID()}`,
+    // Every answer a test sees is checked against its route's response schema.
+    API_CHECK_RESPONSES: 'true',
     ...overrides,
   });
   return { ...env, ENCRYPTION_KEY: randomBytes(32).toString('hex') };

@@ -1,33 +1,17 @@
-// Zod schemas of what the API answers, for the OpenAPI document. Requests are validated by the routes'
-// own schemas; these describe the views (views.ts, record-views.ts), and the type checks at the bottom
-// fail the build when a view gains or loses a field these do not.
+// Zod schemas of what the API answers with the views of views.ts and record-views.ts, for the routes'
+// response schemas (checked in tests, and the OpenAPI document's answers); the type checks below fail the
+// build when a view gains or loses a field these do not.
 import { z } from 'zod';
 import type { customerView, hardwareView, softwareView } from './record-views';
+import { errorSchema, isoTime, type Documents } from './route-schemas';
 import type { integrationView, syncView } from './views';
 
-const isoTime = z.iso.datetime({ offset: true });
 const id = z.uuid();
 const ref = z.object({ haloId: z.number().int().nullable(), name: z.string().nullable() }).nullable();
 const raw = z
   .record(z.string(), z.unknown())
   .optional()
   .describe('The record exactly as Halo returned it; only on single-record answers.');
-
-export const errorSchema = z.object({
-  error: z.looseObject({
-    code: z.string().describe('invalid_request, unauthorized, not_found, halo_auth_failed, …'),
-    message: z.string(),
-    fields: z
-      .record(z.string(), z.string())
-      .optional()
-      .describe('For invalid_request: what is wrong with each field, by its path.'),
-    saved: z
-      .boolean()
-      .optional()
-      .describe('For a 503: whether the request changed anything before the dependency failed.'),
-  }),
-  requestId: z.string().describe('Also sent as the x-request-id header; quote it when reporting a problem.'),
-});
 
 export const integrationSchema = z.object({
   id,
@@ -144,11 +128,6 @@ export const customerSchema = z.object({
   raw,
 });
 
-const nextCursor = z
-  .string()
-  .nullable()
-  .describe('Pass back as `cursor` for the next page; null at the end.');
-export const pageOf = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor });
 export const assetSchema = z.discriminatedUnion('kind', [hardwareSchema, softwareSchema]);
 
 export const scheduleSchema = z.object({
@@ -157,10 +136,7 @@ export const scheduleSchema = z.object({
   paused: z.boolean(),
 });
 
-// A view's fields and the schema's must be the same names, and every view value must fit the schema.
-type SameKeys<A, B> = [keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false;
-type Documents<View, Schema extends z.ZodType> =
-  View extends z.output<Schema> ? SameKeys<View, z.output<Schema>> : false;
+// Each view and its schema have the same fields, and every value the view gives fits the schema.
 export const viewsMatchSchemas: [
   Documents<ReturnType<typeof integrationView>, typeof integrationSchema>,
   Documents<ReturnType<typeof syncView>, typeof syncSchema>,
