@@ -1,10 +1,9 @@
 // Phases 1 to 3 (phase 4 is in rate-limited.ts). Each phase starts from a known state (stand-in counters
 // reset, dirty pages flushed, the worker's peak RSS reset) and returns figures, or says why it could not.
 import { workerNodeFlags } from '../scripts/children';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { envSchema, projectRoot, type Config } from '../config/env';
+import type { Config } from '../config/env';
 import type { StandinStats } from '../test/halo-standin/index';
 import type { BenchArgs } from './args';
 import { checkpoint, createBenchDatabase, rowsWrittenSince, seedIntegration, writeMark } from './database';
@@ -44,26 +43,30 @@ const unlimitedBudget = {
 };
 
 /**
- * Production builds the workflow bundle once (scripts/bundle-workflows.ts) and points the worker at it with
- * WORKFLOW_BUNDLE_PATH, so webpack never runs inside the worker. The benchmark does the same where this build
- * supports it (and the environment did not choose), so the worker's memory is measured as deployed.
+ * The image runs the compiled worker (`npm run build`: dist/worker.js with dist/workflow-bundle.js), so webpack
+ * and tsx never run inside it. The benchmark builds the same into its run folder and starts that, so the
+ * worker's memory and CPU are measured as deployed; `--worker-entry FILE` runs a TypeScript entry through tsx
+ * instead (with a prebuilt bundle unless --bundle-in-worker).
  */
-export async function prebuiltBundleEnv(ctx: BenchContext): Promise<Record<string, string>> {
-  const script = join(projectRoot, 'scripts', 'bundle-workflows.ts');
-  if (!('WORKFLOW_BUNDLE_PATH' in envSchema.shape) || !existsSync(script) || !ctx.args.prebuiltBundle)
-    return {};
+export async function prepareWorker(ctx: BenchContext): Promise<Record<string, string>> {
   if (process.env['WORKFLOW_BUNDLE_PATH']) return {};
-  const file = join(ctx.runDir, 'workflow-bundle.js');
+  const compiled = ctx.args.workerEntry === 'compiled';
+  if (!compiled && !ctx.args.prebuiltBundle) return {};
+  const outdir = join(ctx.runDir, 'dist');
+  const [script, args] = compiled
+    ? ['scripts/build.ts', [outdir]]
+    : ['scripts/bundle-workflows.ts', [join(outdir, 'workflow-bundle.js')]];
   const child = spawnTs(
-    'bundle',
-    'scripts/bundle-workflows.ts',
-    { env: process.env, logFile: join(ctx.runDir, 'bundle.log') },
+    'build',
+    script,
+    { env: process.env, logFile: join(ctx.runDir, 'build.log') },
     [],
-    [file],
+    args,
   );
   const code = await child.exited;
-  if (code !== 0) throw new Error(`Bundling the workflows failed (${code}); see ${ctx.runDir}/bundle.log`);
-  return { WORKFLOW_BUNDLE_PATH: file };
+  if (code !== 0) throw new Error(`Building the worker failed (${code}); see ${ctx.runDir}/build.log`);
+  if (compiled) ctx.args.workerEntry = join(outdir, 'worker.js');
+  return { WORKFLOW_BUNDLE_PATH: join(outdir, 'workflow-bundle.js') };
 }
 
 /** The worker as production runs it: worker/main.ts, configured only through the environment. */
@@ -86,13 +89,14 @@ export async function startWorker(
     ...ctx.args.workerEnv,
     ...extraEnv,
   };
+  const sourceMaps = ctx.args.workerEntry.endsWith('.js') ? ['--enable-source-maps'] : [];
   const profile = ctx.args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.runDir, 'profiles')}`] : [];
   return startTsUntil(
     name,
     ctx.args.workerEntry,
     { env, logFile: join(ctx.runDir, `${name}.log`) },
     (line) => line.includes('"worker started"'),
-    [...workerNodeFlags, ...profile],
+    [...workerNodeFlags, ...sourceMaps, ...profile],
   );
 }
 

@@ -81,7 +81,10 @@ export async function stopAllChildren(): Promise<void> {
   for (const child of [...running].reverse()) await child.stop(10_000).catch(() => {});
 }
 
-/** Runs a TypeScript file of this project in its own Node process: node [flags] --import tsx entry [args]. */
+/**
+ * Runs a file of this project in its own Node process: node [flags] --import tsx entry [args] for
+ * TypeScript, plain node for the compiled JavaScript `npm run build` writes.
+ */
 export function spawnTs(
   name: string,
   entry: string,
@@ -89,7 +92,8 @@ export function spawnTs(
   nodeFlags: string[] = [],
   args: string[] = [],
 ): BenchChild {
-  return spawnChild(name, process.execPath, [...nodeFlags, '--import', 'tsx', entry, ...args], opts);
+  const loader = entry.endsWith('.js') ? [] : ['--import', 'tsx'];
+  return spawnChild(name, process.execPath, [...nodeFlags, ...loader, entry, ...args], opts);
 }
 
 export async function freePort(): Promise<number> {

@@ -10,7 +10,7 @@ import { envSchema, parseEnv, projectRoot } from '../config/env';
 import { parseEncryptionKey } from '../db/crypto';
 import { parseBenchArgs } from './args';
 import { createBenchDatabase, dropAllBenchDatabases, seedIntegration } from './database';
-import { measureDirect, measureFull, measureIncremental, prebuiltBundleEnv, startWorker } from './phases';
+import { measureDirect, measureFull, measureIncremental, prepareWorker, startWorker } from './phases';
 import type { BenchContext } from './phases';
 import { measureFleet } from './fleet';
 import { measureRateLimited } from './rate-limited';
@@ -119,10 +119,12 @@ async function run(): Promise<BenchResult> {
     tenant: standin.settings.tenant,
     ...seeded,
   };
-  ctx.bundleEnv = await prebuiltBundleEnv(ctx);
+  const workerFrom = args.workerEntry;
+  log(workerFrom === 'compiled' ? 'building the worker (npm run build)…' : 'preparing the worker…');
+  ctx.bundleEnv = await prepareWorker(ctx);
   log(
     ctx.bundleEnv['WORKFLOW_BUNDLE_PATH']
-      ? 'starting the worker with a prebuilt workflow bundle…'
+      ? `starting the worker (${ctx.args.workerEntry}) with a prebuilt workflow bundle…`
       : 'starting the worker (it bundles the workflows first)…',
   );
   const worker = await startWorker(ctx, 'worker', database, taskQueue);
@@ -166,7 +168,7 @@ async function run(): Promise<BenchResult> {
     tuning: {
       ...Object.fromEntries(tuningKeys.map((k) => [k, String(config[k])])),
       ...(args.pageCap === 100 ? {} : { standinPageCap: String(args.pageCap) }),
-      ...(args.workerEntry === 'worker/main.ts' ? {} : { workerEntry: args.workerEntry }),
+      worker: workerFrom === 'compiled' ? 'compiled (npm run build)' : `${workerFrom} through tsx`,
       workflowBundle: ctx.bundleEnv['WORKFLOW_BUNDLE_PATH'] ? 'prebuilt' : 'bundled in the worker',
       ...Object.fromEntries(Object.entries(args.workerEnv).map(([k, v]) => [`worker ${k}`, v])),
     },

@@ -58,10 +58,11 @@ export const envSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
   /**
    * Workflows a worker keeps in memory between their tasks. A sync evicted from this cache is replayed from
-   * its whole history at its next task, so it should hold every sync running at once on the worker; unset,
-   * the Temporal SDK sizes it from the heap limit (about 50 with the worker's 256 MB).
+   * its whole history at its next task, so it should hold every sync running at once on the worker. The
+   * Temporal SDK's own default, sized from the heap limit, is about 50 with the worker's 256 MB, which a
+   * fleet outgrows; a cached sync takes well under 1 MB.
    */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   DB_POOL_MAX: positiveInt(10, 200),
   SYNC_MAX_DELETE_SHARE: z.coerce.number().min(0).max(1).default(0.5),
   SYNC_INCREMENTAL_OVERLAP_MINUTES: z.coerce.number().int().min(0).max(1440).default(10),

@@ -62,9 +62,7 @@ const worker = await createSyncWorker({
   namespace: config.TEMPORAL_NAMESPACE,
   taskQueue: config.TEMPORAL_TASK_QUEUE,
   maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-  ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined
-    ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }
-    : {}),
+  maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
   ...(bundlePath !== undefined ? { workflowBundle: { codePath: bundlePath } } : {}),
