@@ -26,6 +26,7 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   const config = testConfig({
     SYNC_MAX_PAGES_PER_RUN: '8',
     SYNC_PAGE_CONCURRENCY: '4',
+    SYNC_PAGES_PER_ACTIVITY: '2',
     HALO_PAGE_SIZE: '1000',
   });
 
