@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database, Executor } from '../db/client';
+import type { Integration } from '../db/schema/index';
 import { budgetWaitFailureType, toActivityFailure, withUserFailures } from './failures';
 import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
@@ -43,6 +44,11 @@ import type {
 
 export interface ActivityDeps {
   db: Database;
+  /**
+   * Reads the integration (its secret still encrypted) an activity works for; by default from `db`. The
+   * activity unit tests pass one in memory, so a page runs with no PostgreSQL up to its write.
+   */
+  loadIntegration?: (integrationId: string) => Promise<Integration | null>;
   encryptionKey: KeyInput;
   allowPrivateHaloUrls: boolean;
   haloTimeoutMs: number;
@@ -131,7 +137,7 @@ export function createActivities(deps: ActivityDeps) {
     reserve: { batch: number; wholeBatch?: boolean } = { batch: 1 },
     opts: { negotiateScope?: boolean } = {},
   ): Promise<{ client: HaloClient; tokenScope: string | null }> {
-    const row = await findIntegrationById(db, integrationId);
+    const row = await (deps.loadIntegration?.(integrationId) ?? findIntegrationById(db, integrationId));
     if (!row) {
       throw ApplicationFailure.create({
         type: 'IntegrationNotFoundError',
