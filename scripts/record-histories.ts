@@ -10,6 +10,7 @@ import { format } from 'prettier';
 import { syncOptionsOf } from '../api/sync-service';
 import { syncRunLabels } from '../config/temporal-identity';
 import { findSyncRunById } from '../db/sync-runs-repository';
+import type { ScheduledSync } from '../workflows/scheduled-sync';
 import { startHaloStandin, type HaloStandin } from '../test/halo-standin';
 import { createTestDatabase } from '../test/support/database';
 import { runHistories } from '../test/support/histories';
@@ -32,7 +33,7 @@ import {
 import { startTemporalDevServer } from '../test/support/temporal';
 
 // Pages of 5 records, two pages per activity, two activities at a time: customers take one page, hardware
-// five (the first alone, then two batches side by side), software one. Small files, every path of the window.
+// five (the first alone, then two batches side by side), software one: small files, with a window in use.
 const settings = { HALO_PAGE_SIZE: '5', SYNC_PAGES_PER_ACTIVITY: '2', SYNC_PAGE_CONCURRENCY: '2' };
 const config = testConfig(settings);
 // Same task queue: only the workflow input differs, handing over to a new run every 2 pages.
@@ -58,14 +59,16 @@ try {
   await keep('incremental-sync', incremental, 'completed');
 
   // What the integration's Schedule starts, started here directly rather than waiting for it to fire.
-  const trigger = await client.workflow.start('ScheduledSync', {
+  const trigger = await client.workflow.start<typeof ScheduledSync>('ScheduledSync', {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowId: `halo-sync-trigger-${integration.id}`,
     args: [{ integrationId: integration.id, fullEveryHours: 24, options: syncOptionsOf(config) }],
     ...syncRunLabels({ ...target, kind: 'scheduled' }),
   });
-  const outcome = (await trigger.result()) as unknown;
-  console.error(`[record] scheduled sync: ${JSON.stringify(outcome)}`);
+  const outcome = await trigger.result();
+  if (!('started' in outcome) || outcome.started.status !== 'completed') {
+    throw new Error(`scheduled-sync: expected a completed sync, got ${JSON.stringify(outcome)}`);
+  }
   histories.set('scheduled-sync', await trigger.fetchHistory());
 
   const chain = await syncToEnd(handingOver, database, client, target, 'full');
