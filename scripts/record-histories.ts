@@ -1,9 +1,10 @@
-// Records the workflow histories the replay tests replay (test/workflows/replay.unit.test.ts): a full, an
-// incremental and a scheduled sync, a full sync that continued as new and one cancelled mid-run, each of a
-// tiny Halo stand-in tenant, on a Temporal dev server and a database of its own. It replaces every file in
-// test/workflows/histories/. Re-record only when no workflow started by older code can still be running
-// (README, "Changing workflow code"); never to make a failing replay pass.
-//   node --import tsx scripts/record-histories.ts
+// Records a set of the workflow histories the replay tests replay (test/workflows/replay.unit.test.ts): a
+// full, an incremental and a scheduled sync, a full sync that continued as new and one cancelled mid-run, each
+// of a tiny Halo stand-in tenant, on a Temporal dev server and a database of its own, by the workflow code as
+// it is now. It writes test/workflows/histories/<set>/, replacing that set's files and no other set's.
+// Record a new set beside the old ones after a workflow change; replace or delete a set only when no run it
+// stands for can still be running (README, "Changing workflow code"); never to make a failing replay pass.
+//   node --import tsx scripts/record-histories.ts <set>
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import type { temporal } from '@temporalio/proto';
 import { format } from 'prettier';
@@ -19,6 +20,7 @@ import {
   historiesDir,
   historyFileText,
   recordingClientSecret,
+  setNamePattern,
   type RecordingName,
 } from '../test/support/recorded-histories';
 import {
@@ -31,6 +33,17 @@ import {
   waitForPages,
 } from '../test/support/system';
 import { startTemporalDevServer } from '../test/support/temporal';
+
+const set = process.argv[2] ?? '';
+if (!setNamePattern.test(set)) {
+  console.error(
+    `usage: node --import tsx scripts/record-histories.ts <set>\n` +
+      `<set> names the folder under test/workflows/histories/ in lower-case words joined by hyphens ` +
+      `(e.g. the patch id of the change the set is recorded after); got ${JSON.stringify(set)}`,
+  );
+  process.exit(2);
+}
+const setDir = `${historiesDir}${set}/`;
 
 // Pages of 5 records, two pages per activity, two activities at a time: customers take one page, hardware
 // five (the first alone, then two batches side by side), software one: small files, with a window in use.
@@ -92,14 +105,14 @@ try {
     files.set(name, await format(historyFileText(history), { parser: 'json' }));
   }
   checkNothingSecret(standin, files);
-  mkdirSync(historiesDir, { recursive: true });
-  for (const file of readdirSync(historiesDir)) {
-    if (file.endsWith('.json')) rmSync(historiesDir + file);
+  mkdirSync(setDir, { recursive: true });
+  for (const file of readdirSync(setDir)) {
+    if (file.endsWith('.json')) rmSync(setDir + file);
   }
   for (const [name, text] of files) {
-    writeFileSync(`${historiesDir}${name}.json`, text);
+    writeFileSync(`${setDir}${name}.json`, text);
     const events = histories.get(name)?.events?.length ?? 0;
-    console.error(`[record] ${name}.json: ${events} events, ${text.length} bytes`);
+    console.error(`[record] ${set}/${name}.json: ${events} events, ${text.length} bytes`);
   }
 } finally {
   worker.worker.shutdown();

@@ -1,5 +1,6 @@
-// The workflow histories committed under test/workflows/histories/: scripts/record-histories.ts writes them,
-// test/workflows/replay.unit.test.ts replays them against the current workflow code.
+// The workflow histories committed under test/workflows/histories/<set>/: scripts/record-histories.ts writes
+// one set, recorded by the workflow code of its day; test/workflows/replay.unit.test.ts replays every set
+// against the current workflow code. A set is kept while runs it stands for may still be running.
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import proto, { type temporal } from '@temporalio/proto';
@@ -23,7 +24,12 @@ export const recordings = {
 
 export type RecordingName = keyof typeof recordings;
 
+/** Set names become folder names: lower-case words joined by hyphens, e.g. the patch id they precede. */
+export const setNamePattern = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+
 export interface RecordedHistory {
+  /** The set's folder: which workflow code recorded it. */
+  set: string;
   /** The file name without `.json`: the recording's name, and `-<n>` for each run of a chain. */
   name: string;
   workflowId: string;
@@ -60,21 +66,32 @@ export function historyFromFileText(text: string): temporal.api.history.v1.Histo
   return History.fromObject(JSON.parse(text) as Record<string, unknown>);
 }
 
-/** Every committed history, in file-name order. */
+/** The names of the committed sets, in name order. */
+export function recordedSets(): string[] {
+  return readdirSync(historiesDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** Every committed history of every set, in set and file-name order. */
 export function loadRecordedHistories(): RecordedHistory[] {
-  return readdirSync(historiesDir)
-    .filter((file) => file.endsWith('.json'))
-    .sort()
-    .map((file) => {
-      const text = readFileSync(historiesDir + file, 'utf8');
-      const history = historyFromFileText(text);
-      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-      return {
-        name: file.replace(/\.json$/, ''),
-        // Replay needs only a label; the workflow type names the run well enough.
-        workflowId: `${started?.workflowType?.name ?? 'unknown'}:${file}`,
-        history,
-        text,
-      };
-    });
+  return recordedSets().flatMap((set) =>
+    readdirSync(`${historiesDir}${set}`)
+      .filter((file) => file.endsWith('.json'))
+      .sort()
+      .map((file) => {
+        const text = readFileSync(`${historiesDir}${set}/${file}`, 'utf8');
+        const history = historyFromFileText(text);
+        const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+        return {
+          set,
+          name: file.replace(/\.json$/, ''),
+          // Replay needs only a label; the workflow type and the file name the run well enough.
+          workflowId: `${started?.workflowType?.name ?? 'unknown'}:${set}/${file}`,
+          history,
+          text,
+        };
+      }),
+  );
 }
