@@ -9,15 +9,19 @@ export interface RetentionPolicy {
   batchSize?: number;
 }
 
+export interface PruneResult {
+  runsDeleted: number;
+  pagesDeleted: number;
+  changesDeleted: number;
+}
+
 /**
  * Page rows exist so that a retried page counts once; once their run has ended they have done their job.
  * Runs go when older than `keepDays` and not among the newest `keepRuns` of their integration. The newest
  * completed run of each kind is always kept too: incremental syncs and the full-sync cadence read it.
+ * The change feed keeps `keepDays` of changes.
  */
-export async function pruneHistory(
-  db: Executor,
-  policy: RetentionPolicy,
-): Promise<{ runsDeleted: number; pagesDeleted: number }> {
+export async function pruneHistory(db: Executor, policy: RetentionPolicy): Promise<PruneResult> {
   const batch = policy.batchSize ?? 5000;
   let pagesDeleted = 0;
   for (;;) {
@@ -64,5 +68,30 @@ export async function pruneHistory(
     runsDeleted += n;
     if (n < batch) break;
   }
-  return { runsDeleted, pagesDeleted };
+  return { runsDeleted, pagesDeleted, changesDeleted: await pruneChanges(db, policy.keepDays, batch) };
+}
+
+/**
+ * Ids grow with time, so the oldest changes are the lowest ids: each statement looks at the lowest `batch`
+ * ids only (an index range, whatever the table's size) and deletes those older than the cutoff. It stops at
+ * the first batch that is not wholly old, so an hourly run costs one short index scan when nothing is due.
+ */
+async function pruneChanges(db: Executor, keepDays: number, batch: number): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const rows = await db.execute<{ n: number }>(sql`
+      with lowest as (select id, created_at from record_changes order by id limit ${batch}),
+      gone as (
+        delete from record_changes
+        where id in (
+          select id from lowest where created_at < now() - make_interval(days => ${keepDays}::int)
+        )
+        returning 1
+      )
+      select count(*)::int as n from gone
+    `);
+    const n = rows[0]?.n ?? 0;
+    deleted += n;
+    if (n < batch) return deleted;
+  }
 }

@@ -1,5 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { UpkeepActivities } from '../activities/upkeep-activities';
+import type { PruneResult } from '../db/retention-repository';
 
 const { reportStaleIntegrations, pruneHistory } = proxyActivities<UpkeepActivities>({
   startToCloseTimeout: '10 minutes',
@@ -23,8 +24,6 @@ export interface PruneHistoryInput {
 }
 
 /** Started by the retention Schedule: removes run history past what the service promises to keep. */
-export async function PruneHistory(
-  input: PruneHistoryInput,
-): Promise<{ runsDeleted: number; pagesDeleted: number }> {
+export async function PruneHistory(input: PruneHistoryInput): Promise<PruneResult> {
   return pruneHistory(input);
 }

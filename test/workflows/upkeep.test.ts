@@ -105,6 +105,15 @@ describe('the stale check and the history pruning', { timeout: 180_000 }, () => 
         select ${run}, 'hardware', n, 100, 0, 0, 100 from generate_series(1, 3) as n`;
     }
 
+    // The change feed: three changes past 90 days go, one within them stays.
+    await database.sql`
+      insert into record_changes (integration_id, kind, halo_id, change, created_at)
+      select ${integrationId}, 'hardware', n, 'updated', now() - make_interval(days => 95 - n)
+      from generate_series(0, 3) as n`;
+    await database.sql`
+      update record_changes set created_at = now() - interval '1 day'
+      where integration_id = ${integrationId} and halo_id = 3`;
+
     const result = await temporal.client.workflow.execute(PruneHistory, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       workflowId: `prune-${randomUUID()}`,
@@ -125,6 +134,12 @@ describe('the stale check and the history pruning', { timeout: 180_000 }, () => 
       pages.map((p) => p.sync_run_id),
       [running],
     );
-    assert.deepEqual(result, { runsDeleted: 11, pagesDeleted: 9 });
+    assert.deepEqual(result, { runsDeleted: 11, pagesDeleted: 9, changesDeleted: 3 });
+    const changes = await database.sql<{ halo_id: number }[]>`
+      select halo_id from record_changes where integration_id = ${integrationId}`;
+    assert.deepEqual(
+      changes.map((c) => c.halo_id),
+      [3],
+    );
   });
 });
