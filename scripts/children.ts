@@ -74,8 +74,10 @@ export function startTsChild(
 /**
  * Node flags the worker runs with everywhere (npm start, the image, the benchmark). A smaller heap makes V8
  * collect sooner: at 1,000,000 assets peak RSS fell from about 420 MB to about 300 MB for a little more CPU.
+ * Node 24's young generation is larger than Node 20's; capped at 16 MB per semi-space, the peak at 1,000,000
+ * assets (10 pages per activity) fell from 429 MB to 303 MB for about a sixth more worker CPU.
  */
-export const workerNodeFlags = ['--max-old-space-size=256'] as const;
+export const workerNodeFlags = ['--max-old-space-size=256', '--max-semi-space-size=16'] as const;
 
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
