@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createSyncService } from '../api/sync-service';
 import { findSyncRunById } from '../db/sync-runs-repository';
-import type { StandinStats } from '../test/halo-standin/index';
+import type { StandinStats } from '../standin/index';
 import { runHistories } from '../test/support/histories';
 import { createBenchDatabase, seedIntegration, type BenchDatabase } from './database';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';

@@ -4,7 +4,7 @@ import { workerNodeFlags } from '../scripts/children';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
-import type { StandinStats } from '../test/halo-standin/index';
+import type { StandinStats } from '../standin/index';
 import type { BenchArgs } from './args';
 import { checkpoint, createBenchDatabase, rowsWrittenSince, seedIntegration, writeMark } from './database';
 import type { BenchDatabase } from './database';

@@ -1,7 +1,7 @@
 // The Halo stand-in in a process of its own, so that generating and serving a large tenant does not share an
 // event loop with the orchestrator. Options come as JSON in argv[2]; the parent reads request statistics
 // over the IPC channel: {id, type: 'stats' | 'reset'} is answered with {id, stats}.
-import { startHaloStandin, type RateLimit, type StandinStats } from '../test/halo-standin/index';
+import { startHaloStandin, type RateLimit, type StandinStats } from '../standin/index';
 
 export interface StandinProcessOptions {
   seed: number;

@@ -12,7 +12,7 @@ import { syncOptionsOf } from '../api/sync-service';
 import { syncRunLabels } from '../config/temporal-identity';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import type { ScheduledSync } from '../workflows/scheduled-sync';
-import { startHaloStandin, type HaloStandin } from '../test/halo-standin';
+import { startHaloStandin, type HaloStandin } from '../standin';
 import { createTestDatabase } from '../test/support/database';
 import { runHistories } from '../test/support/histories';
 import {

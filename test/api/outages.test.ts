@@ -11,7 +11,7 @@ import { apiTemporalInterceptors } from '../../api/unreachable';
 import { createDatabase, type DatabaseHandle } from '../../db/client';
 import { parseEncryptionKey } from '../../db/crypto';
 import { findIntegrationById } from '../../db/integrations-repository';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/processes';

@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { findIntegrationById } from '../../db/integrations-repository';
 import { startTinyServer, type TinyServer } from '../halo/tiny-server';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, testConfig } from '../support/system';

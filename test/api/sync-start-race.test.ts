@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { syncWorkflowId } from '../../config/temporal-identity';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, startTestWorker, testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';

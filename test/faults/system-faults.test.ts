@@ -11,7 +11,7 @@ import { parseEnv, type Config } from '../../config/env';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
 import { processEnv } from '../support/processes';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { busiestWindow } from '../halo/busiest-window';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -9,7 +9,7 @@ import {
   type HaloError,
 } from '../../halo/errors';
 import { createMemoryTokenCache } from '../../halo/token-cache';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 
 let standin: HaloStandin;
 before(async () => {

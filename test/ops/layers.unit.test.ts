@@ -43,6 +43,16 @@ describe('the layers', { timeout: 120_000 }, () => {
     );
   });
 
+  it('keep the Halo stand-in out of the product: api/, halo/ and the worker may not import it', async () => {
+    for (const file of ['api/app.ts', 'halo/settings.ts', 'worker/main.ts']) {
+      const messages = await lintWith(file, "export { startHaloStandin } from '../standin/index';");
+      assert.ok(
+        messages.some((m) => m.includes('may use the Halo stand-in')),
+        `${file}:\n${messages.join('\n')}`,
+      );
+    }
+  });
+
   it('leave the files as they are clean', async () => {
     const messages = await lintWith('halo/settings.ts', '');
     assert.deepEqual(messages, []);

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, testConfig } from '../support/system';
 import { startTemporalDevServer } from '../support/temporal';

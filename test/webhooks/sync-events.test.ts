@@ -9,7 +9,7 @@ import { insertSyncRun } from '../../db/sync-runs-repository';
 import { insertWebhook } from '../../db/webhooks-repository';
 import { waitFor } from '../../scripts/children';
 import { FullSync } from '../../workflows/sync';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, startTestWorker, testConfig } from '../support/system';
 import { startTimeSkippingServer } from '../support/temporal';

@@ -5,7 +5,7 @@ import type { Worker } from '@temporalio/worker';
 import { createSchedules } from '../../api/schedules';
 import { findSyncRunById, listSyncRuns, type SyncRunRow } from '../../db/sync-runs-repository';
 import { scheduleId } from '../../config/temporal-identity';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../../scripts/children';

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { syncOptionsOf } from '../../api/sync-service';
 import { findSyncRunById, insertSyncRun } from '../../db/sync-runs-repository';
 import { FullSync } from '../../workflows/sync';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { seedIntegration, startTestWorker, testConfig } from '../support/system';

@@ -4,7 +4,7 @@
 // `lastupdatefromdate` honoured only when configured), and the bare asset detail.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RawHaloRecord } from '../../halo/records';
+import type { RawHaloRecord } from '../halo/records';
 import { haloDate, lastModifiedOf, type Collection } from './store';
 
 export interface Answer {
