@@ -2,7 +2,8 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database, Executor } from '../db/client';
 import type { Integration } from '../db/schema/index';
-import { budgetWaitFailureType, toActivityFailure, withUserFailures } from './failures';
+import { toActivityFailure, withUserFailures } from './failures';
+import { failureTypes } from '../config/temporal-identity';
 import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { kindsWithLiveRows, listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
@@ -86,8 +87,6 @@ function heartbeatOrStop(details?: unknown): void {
   if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
-export { budgetWaitFailureType, toActivityFailure };
-
 /**
  * planSync's Halo requests, taken from the budget together: a token and a count per kind, two more when
  * software answers 403 with a token issued before a permission was granted (a new token and the count
@@ -140,7 +139,7 @@ export function createActivities(deps: ActivityDeps) {
     const row = await (deps.loadIntegration?.(integrationId) ?? findIntegrationById(db, integrationId));
     if (!row) {
       throw ApplicationFailure.create({
-        type: 'IntegrationNotFoundError',
+        type: failureTypes.integrationNotFound,
         message: `Integration ${integrationId} no longer exists; the sync stopped.`,
         nonRetryable: true,
       });
