@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncService } from '../../api/sync-service';
-import { budgetDefaultsOf, parseEnv, type Config } from '../../config/env';
-import { createPostgresRequestBudget } from '../../db/request-budget-store';
+import { parseEnv, type Config } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
 import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import { insertIntegration } from '../../db/integrations-repository';
 import type { HaloSettings } from '../../halo/settings';
+import { activityDepsOf } from '../../worker/activity-deps';
 import { createSyncWorker } from '../../worker/create-worker';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { waitFor } from '../../scripts/children';
@@ -56,14 +56,7 @@ export async function startTestWorker(
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     workflowBundle: await workflowBundle(),
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
-    deps: {
-      db: database.db,
-      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
-      allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
-      haloTimeoutMs: config.HALO_TIMEOUT_MS,
-      incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
-      requestBudget: createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) }),
-    },
+    deps: activityDepsOf(config, database.db),
   });
   return { worker, running: worker.run() };
 }
