@@ -4,7 +4,7 @@ import type { Database, Executor } from '../db/client';
 import type { Integration } from '../db/schema/index';
 import { toActivityFailure, withUserFailures } from './failures';
 import { failureTypes } from '../config/temporal-identity';
-import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
+import { findIntegrationById, haloSettingsOf, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { kindsWithLiveRows, listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
@@ -18,7 +18,7 @@ import {
   seenCounts,
   setSyncRunPhase,
 } from '../db/sync-runs-repository';
-import { decryptSecret, type KeyInput } from '../db/crypto';
+import type { KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { isBudgetWait, tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
@@ -144,13 +144,7 @@ export function createActivities(deps: ActivityDeps) {
         nonRetryable: true,
       });
     }
-    const settings = {
-      resourceServerUrl: row.resourceServerUrl,
-      authServerUrl: row.authServerUrl,
-      tenant: row.tenant,
-      clientId: row.clientId,
-      clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
-    };
+    const settings = haloSettingsOf(row, deps.encryptionKey);
     const client = createHaloClient({
       settings,
       allowPrivate: deps.allowPrivateHaloUrls,

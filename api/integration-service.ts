@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config/env';
 import type { Database } from '../db/client';
-import { decryptSecret, encryptSecret, type KeyInput } from '../db/crypto';
+import { encryptSecret, type KeyInput } from '../db/crypto';
 import {
   deleteIntegration,
   findIntegrationById,
+  haloSettingsOf,
   insertIntegration,
   updateIntegration,
   type IntegrationRow,
@@ -105,13 +106,9 @@ export function createIntegrationService(deps: {
   ): Promise<SavedIntegration> {
     const stored = await findIntegrationById(db, current.id);
     if (!stored) throw notFound('Integration');
-    const storedSecret = decryptSecret(encryptionKey, stored.clientSecretEnc, stored.id);
+    const before = haloSettingsOf(stored, encryptionKey);
     const merged = settingsSchema.safeParse({
-      resourceServerUrl: current.resourceServerUrl,
-      authServerUrl: current.authServerUrl,
-      tenant: current.tenant,
-      clientId: current.clientId,
-      clientSecret: storedSecret,
+      ...before,
       ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
     });
     if (!merged.success) throw invalidRequest(merged.error, 'body');
@@ -127,7 +124,7 @@ export function createIntegrationService(deps: {
     if (!updated) throw notFound('Integration');
     await note('integration.updated', {
       integrationId: current.id,
-      fields: changedSettings({ ...current, clientSecret: storedSecret }, settings),
+      fields: changedSettings(before, settings),
     });
     try {
       const { run } = await syncs.startSync(targetOf(updated), 'full');

@@ -1,5 +1,7 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import type { HaloSettings } from '../halo/settings';
 import type { Executor } from './client';
+import { decryptSecret, type KeyInput } from './crypto';
 import { isUuid } from './ids';
 import { integrations, type Integration } from './schema/index';
 
@@ -70,6 +72,17 @@ export async function findIntegrationById(db: Executor, id: string): Promise<Int
   if (!isUuid(id)) return null;
   const [row] = await db.select().from(integrations).where(eq(integrations.id, id)).limit(1);
   return row ?? null;
+}
+
+/** The five values Halo is called with, from a stored row: the secret decrypted, in memory only. */
+export function haloSettingsOf(row: Integration, keys: KeyInput): HaloSettings {
+  return {
+    resourceServerUrl: row.resourceServerUrl,
+    authServerUrl: row.authServerUrl,
+    tenant: row.tenant,
+    clientId: row.clientId,
+    clientSecret: decryptSecret(keys, row.clientSecretEnc, row.id),
+  };
 }
 
 export async function listIntegrations(db: Executor, accountId: string): Promise<IntegrationSummary[]> {
