@@ -8,7 +8,8 @@ import { createSyncService } from '../api/sync-service';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import type { StandinStats } from '../standin/index';
 import { runHistories } from '../test/support/histories';
-import { createBenchDatabase, seedIntegration, type BenchDatabase } from './database';
+import { createBenchDatabase, type BenchDatabase } from './database';
+import { seedIntegration } from '../test/support/seed';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
@@ -100,7 +101,14 @@ async function syncAll(
 async function seedTenants(database: BenchDatabase, ctx: BenchContext, settings: FleetStandin['settings']) {
   const tenants: Tenant[] = [];
   for (const s of settings) {
-    tenants.push({ ...(await seedIntegration(database, ctx.encryptionKey, s)), tenant: s.tenant });
+    tenants.push({
+      ...(await seedIntegration(database.db, {
+        settings: s,
+        encryptionKey: ctx.encryptionKey,
+        accountName: 'Benchmark MSP',
+      })),
+      tenant: s.tenant,
+    });
   }
   return tenants;
 }

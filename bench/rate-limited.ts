@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env';
-import { createBenchDatabase, seedIntegration } from './database';
+import { seedIntegration } from '../test/support/seed';
+import { createBenchDatabase } from './database';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { round } from './proc-stats';
 import type { NotMeasured, RateLimitFigures } from './report';
@@ -52,7 +53,11 @@ export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFi
   const taskQueue = `bench-rate-${randomUUID()}`;
   const worker = await startWorker(ctx, 'worker-rate-limited', database, taskQueue, env);
   try {
-    const seeded = await seedIntegration(database, ctx.encryptionKey, standin.settings);
+    const seeded = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: ctx.encryptionKey,
+      accountName: 'Benchmark MSP',
+    });
     const config = { ...ctx.config, TEMPORAL_TASK_QUEUE: taskQueue };
     const target: SyncTarget = {
       config,

@@ -6,7 +6,8 @@ import { budgetLimitsOf } from '../../db/request-budget-repository';
 import { findIntegrationById } from '../../db/integrations-repository';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
   let database: TestDatabase;
@@ -33,7 +34,10 @@ describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
       clientId: 'client',
       clientSecret: 'secret',
     };
-    const { account, integration } = await seedIntegration(database, config, settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const other = await createAccount(database.db, 'Other');
     const call = (method: 'GET' | 'PUT', body?: unknown, key = account.apiKey) =>
       app.inject({

@@ -9,7 +9,8 @@ import { startTinyServer, type TinyServer } from '../halo/tiny-server';
 import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 describe('changing where an integration points', { timeout: 60_000 }, () => {
   const config = testConfig();
@@ -44,7 +45,10 @@ describe('changing where an integration points', { timeout: 60_000 }, () => {
   });
 
   async function integration() {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const put = (payload: Record<string, string>) =>
       app.inject({
         method: 'PUT',

@@ -3,10 +3,6 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncService } from '../../api/sync-service';
 import { parseEnv, type Config } from '../../config/env';
-import { createAccount } from '../../db/accounts-repository';
-import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
-import { insertIntegration } from '../../db/integrations-repository';
-import type { HaloSettings } from '../../halo/settings';
 import { activityDepsOf } from '../../worker/activity-deps';
 import { createSyncWorker } from '../../worker/create-worker';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
@@ -28,20 +24,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
     ...overrides,
   });
   return { ...env, ENCRYPTION_KEY: randomBytes(32).toString('hex') };
-}
-
-/** Stores an account and an integration directly, as a successful Save would. */
-export async function seedIntegration(database: TestDatabase, config: Config, settings: HaloSettings) {
-  const account = await createAccount(database.db, 'Test MSP');
-  const id = randomUUID();
-  const integration = await insertIntegration(database.db, {
-    id,
-    accountId: account.accountId,
-    settings,
-    clientSecretEnc: encryptSecret(parseEncryptionKey(config.ENCRYPTION_KEY), settings.clientSecret, id),
-    clientSecretLast4: settings.clientSecret.slice(-4),
-  });
-  return { account, integration };
 }
 
 export async function startTestWorker(
