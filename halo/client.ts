@@ -44,8 +44,6 @@ export interface HaloClientOptions {
   budget?: TenantBudget;
   /** With a budget: the longest one request waits out 429s before HaloRateLimitError; default 1.2 windows. */
   maxRateLimitWaitMs?: number;
-  /** Retries of a 502/503/504 inside the client (retry-timing.ts); default 0, left to the caller. */
-  serverErrorRetries?: number;
 }
 
 export interface HaloClient {
@@ -99,7 +97,6 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
     {
       budget: opts.budget,
       maxRateLimitWaitMs: opts.maxRateLimitWaitMs,
-      serverErrorRetries: opts.serverErrorRetries,
       secrets,
     },
   );
