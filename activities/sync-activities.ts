@@ -4,7 +4,7 @@ import type { Database, Executor } from '../db/client';
 import type { Integration } from '../db/schema/index';
 import { toActivityFailure, withUserFailures } from './failures';
 import { failureTypes } from '../config/temporal-identity';
-import { findIntegrationById, haloSettingsOf, rememberTokenScope } from '../db/integrations-repository';
+import { loadIntegrationWithSecret, haloSettingsOf, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { kindsWithLiveRows, listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
@@ -136,7 +136,7 @@ export function createActivities(deps: ActivityDeps) {
     reserve: { batch: number; wholeBatch?: boolean } = { batch: 1 },
     opts: { negotiateScope?: boolean } = {},
   ): Promise<{ client: HaloClient; tokenScope: string | null }> {
-    const row = await (deps.loadIntegration?.(integrationId) ?? findIntegrationById(db, integrationId));
+    const row = await (deps.loadIntegration?.(integrationId) ?? loadIntegrationWithSecret(db, integrationId));
     if (!row) {
       throw ApplicationFailure.create({
         type: failureTypes.integrationNotFound,

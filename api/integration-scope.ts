@@ -1,5 +1,5 @@
 import type { Executor } from '../db/client';
-import { findIntegration, listIntegrations } from '../db/integrations-repository';
+import { findAccountIntegration, listIntegrations } from '../db/integrations-repository';
 import { ApiError, notFound } from './errors';
 
 /**
@@ -12,7 +12,7 @@ export async function integrationFor(
   integrationId: string | undefined,
 ): Promise<string | null> {
   if (integrationId) {
-    const row = await findIntegration(db, accountId, integrationId);
+    const row = await findAccountIntegration(db, accountId, integrationId);
     if (!row) throw notFound('Integration');
     return row.id;
   }

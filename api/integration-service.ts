@@ -6,7 +6,7 @@ import type { Database } from '../db/client';
 import { encryptSecret, type KeyInput } from '../db/crypto';
 import {
   deleteIntegration,
-  findIntegrationById,
+  loadIntegrationWithSecret,
   haloSettingsOf,
   insertIntegration,
   updateIntegration,
@@ -104,7 +104,7 @@ export function createIntegrationService(deps: {
     patch: SettingsPatch,
     note: AuditNote,
   ): Promise<SavedIntegration> {
-    const stored = await findIntegrationById(db, current.id);
+    const stored = await loadIntegrationWithSecret(db, current.id);
     if (!stored) throw notFound('Integration');
     const before = haloSettingsOf(stored, encryptionKey);
     const merged = settingsSchema.safeParse({

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration } from '../../db/integrations-repository';
+import { findAccountIntegration } from '../../db/integrations-repository';
 import { setStaleAfterHours } from '../../db/stale-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
@@ -34,7 +34,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
     response: { 200: alertsSchema.describe('Its own setting or the default') },
   };
   app.get('/integrations/:id/alerts', { schema: getIntegrationsIdAlertsSchema }, async (request) => {
-    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
+    const row = await findAccountIntegration(deps.db, accountOf(request).id, request.params.id);
     if (!row) throw notFound('Integration');
     return view(row.staleAfterHours);
   });

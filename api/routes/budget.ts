@@ -1,6 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration, setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
+import {
+  findAccountIntegration,
+  setIntegrationBudget,
+  type IntegrationRow,
+} from '../../db/integrations-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
@@ -35,7 +39,7 @@ export const budgetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     response: { 200: budgetSchema.describe('Its own limits, or the service defaults') },
   };
   app.get('/integrations/:id/budget', { schema: getIntegrationsIdBudgetSchema }, async (request) => {
-    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
+    const row = await findAccountIntegration(deps.db, accountOf(request).id, request.params.id);
     if (!row) throw notFound('Integration');
     return view(row);
   });

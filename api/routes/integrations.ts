@@ -1,7 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration, listIntegrations, type IntegrationRow } from '../../db/integrations-repository';
+import {
+  findAccountIntegration,
+  listIntegrations,
+  type IntegrationRow,
+} from '../../db/integrations-repository';
 import { listSyncRuns } from '../../db/sync-runs-repository';
 import { haloSettingsSchema } from '../../halo/settings';
 import type { AppDeps } from '../app';
@@ -95,7 +99,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
   const settingsSchema = haloSettingsSchema({ allowPrivate: deps.config.ALLOW_PRIVATE_HALO_URLS });
   async function ownIntegration(request: FastifyRequest): Promise<IntegrationRow> {
     const { id } = request.params as z.output<typeof idParams>;
-    const row = await findIntegration(deps.db, accountOf(request).id, id);
+    const row = await findAccountIntegration(deps.db, accountOf(request).id, id);
     if (!row) throw notFound('Integration');
     return row;
   }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration, listIntegrations } from '../../db/integrations-repository';
+import { findAccountIntegration, listIntegrations } from '../../db/integrations-repository';
 import { countAssetsPerCustomer, findRecord, listRecords, type RowOfKind } from '../../db/records-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
@@ -96,7 +96,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     integrationId: string | undefined,
   ): Promise<string | null> {
     if (integrationId) {
-      const row = await findIntegration(deps.db, accountId, integrationId);
+      const row = await findAccountIntegration(deps.db, accountId, integrationId);
       if (!row) throw notFound('Integration');
       return row.id;
     }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../../db/accounts-repository';
 import { budgetLimitsOf } from '../../db/request-budget-repository';
-import { findIntegrationById } from '../../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../../db/integrations-repository';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { testConfig } from '../support/system';
@@ -52,7 +52,7 @@ describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
     assert.equal(set.statusCode, 200);
     assert.deepEqual(set.json(), { requests: 450, windowSeconds: 300, usingDefaults: false });
     // What the activities hand the budget for this integration.
-    assert.deepEqual(budgetLimitsOf((await findIntegrationById(database.db, integration.id))!), {
+    assert.deepEqual(budgetLimitsOf((await loadIntegrationWithSecret(database.db, integration.id))!), {
       requests: 450,
       windowMs: 300_000,
     });

@@ -10,7 +10,7 @@ import { buildApp } from '../../api/app';
 import { apiTemporalInterceptors } from '../../api/unreachable';
 import { createDatabase, type DatabaseHandle } from '../../db/client';
 import { parseEncryptionKey } from '../../db/crypto';
-import { findIntegrationById } from '../../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../../db/integrations-repository';
 import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -112,7 +112,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
       true,
     );
     assert.match(message, /new settings were saved, but the sync did not start/);
-    const stored = await findIntegrationById(database.db, integration.id);
+    const stored = await loadIntegrationWithSecret(database.db, integration.id);
     assert.equal(stored?.clientSecretLast4, standin.settings.clientSecret.slice(-4));
     const runs =
       await database.sql`select status, error from sync_runs where integration_id = ${integration.id}`;
@@ -147,7 +147,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
     assert.match(assertOutage(schedule, 'temporal_unavailable', false), /schedule was not changed/);
     const deleted = await timed({ method: 'DELETE', url, headers });
     assert.match(assertOutage(deleted, 'temporal_unavailable', false), /Nothing was deleted/);
-    assert.ok(await findIntegrationById(database.db, integration.id), 'the integration is still there');
+    assert.ok(await loadIntegrationWithSecret(database.db, integration.id), 'the integration is still there');
   });
 });
 

@@ -19,7 +19,7 @@ describe('the layers', { timeout: 120_000 }, () => {
   it('refuse a halo/ import of db/', async () => {
     const messages = await lintWith(
       'halo/settings.ts',
-      "export { findIntegrationById } from '../db/integrations-repository';",
+      "export { loadIntegrationWithSecret } from '../db/integrations-repository';",
     );
     assert.ok(
       messages.some((m) => m.includes('no-restricted-imports') && m.includes('halo/ sits below')),
