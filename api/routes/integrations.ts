@@ -1,17 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import {
-  findAccountIntegration,
-  listIntegrations,
-  type IntegrationRow,
-} from '../../db/integrations-repository';
+import { listIntegrations } from '../../db/integrations-repository';
 import { listSyncRuns } from '../../db/sync-runs-repository';
 import { haloSettingsSchema } from '../../halo/settings';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';
+import { accountIntegration } from '../integration-scope';
 import { targetOf, type AuditNote, type IntegrationService } from '../integration-service';
 import { explainOutage } from '../outages';
 import { defaultScheduleSettings, type Schedules } from '../schedules';
@@ -97,12 +94,8 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
   integrations: IntegrationService;
 }> = async (app, { deps, syncs, schedules, integrations }) => {
   const settingsSchema = haloSettingsSchema({ allowPrivate: deps.config.ALLOW_PRIVATE_HALO_URLS });
-  async function ownIntegration(request: FastifyRequest): Promise<IntegrationRow> {
-    const { id } = request.params as z.output<typeof idParams>;
-    const row = await findAccountIntegration(deps.db, accountOf(request).id, id);
-    if (!row) throw notFound('Integration');
-    return row;
-  }
+  const ownIntegration = (request: FastifyRequest) =>
+    accountIntegration(deps.db, accountOf(request).id, (request.params as z.output<typeof idParams>).id);
 
   // Save HaloITSM Setup: check with Halo, store (secret encrypted), schedule, start the first full sync.
   const postIntegrationsHaloSchema = {
