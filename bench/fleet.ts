@@ -10,6 +10,7 @@ import type { StandinStats } from '../standin/index';
 import { runHistories } from '../test/support/histories';
 import { createBenchDatabase, type BenchDatabase } from './database';
 import { seedIntegration } from '../test/support/seed';
+import { budgetEnvBelow } from './rate-limited';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
@@ -183,10 +184,7 @@ export async function measureFleet(
   const { args } = ctx;
   const limit = { requests: args.fleetRateLimitRequests, windowMs: args.fleetRateLimitWindowMs };
   // Below each tenant's limit by the same share as the production default (270 of Halo's 300).
-  const budgetEnv = {
-    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * args.budgetShare))),
-    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
-  };
+  const budgetEnv = budgetEnvBelow(limit, args.budgetShare);
   const standin = await startFleetStandin(
     {
       tenants: args.fleet + 1,

@@ -22,6 +22,14 @@ function budgetInUse(): boolean {
   return users.some((file) => /budget/i.test(readFileSync(join(projectRoot, file), 'utf8')));
 }
 
+/** The worker's budget below a simulated limit by `share`, as the variables that set it. */
+export function budgetEnvBelow(limit: { requests: number; windowMs: number }, share: number) {
+  return {
+    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * share))),
+    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
+  };
+}
+
 export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFigures | NotMeasured> {
   const missing = [
     ...(budgetInUse() ? [] : ['the request budget in the worker']),
@@ -32,10 +40,7 @@ export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFi
   const { args } = ctx;
   const limit = { requests: args.rateLimitRequests, windowMs: args.rateLimitWindowMs };
   // Below the limit by the same share as the production default (270 of Halo's 300 per 5 minutes).
-  const env = {
-    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * args.budgetShare))),
-    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
-  };
+  const env = budgetEnvBelow(limit, args.budgetShare);
   const standin = await startStandinProcess(
     'standin-rate-limited',
     {
