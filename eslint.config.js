@@ -19,15 +19,23 @@ const bannedInWorkflows = [
 
 // Layers point one way (README, Development): config at the bottom; halo/ and db/ above it (db/ may use
 // halo/'s definitions, halo/ never db/); webhooks/ above both; activities/ above those; workflows/ take only
-// types from below; api/, worker/, scripts/ and bench/ on top. Each folder lists the folders it must not import.
+// types from below; api/, worker/, scripts/ and bench/ on top. The Halo stand-in (standin/) is a tool beside
+// them: it may use config/ and halo/'s definitions, and only test/, bench/ and scripts/ may use it.
+// Each folder lists the folders it must not import.
 const upperLayers = ['api', 'worker', 'scripts', 'bench', 'test'];
 const layers = {
-  config: ['halo', 'db', 'webhooks', 'activities', 'workflows', ...upperLayers],
-  halo: ['db', 'webhooks', 'activities', 'workflows', ...upperLayers],
-  db: ['webhooks', 'activities', 'workflows', ...upperLayers],
-  webhooks: ['activities', 'workflows', ...upperLayers],
-  activities: ['workflows', ...upperLayers],
+  config: ['halo', 'db', 'webhooks', 'activities', 'workflows', 'standin', ...upperLayers],
+  halo: ['db', 'webhooks', 'activities', 'workflows', 'standin', ...upperLayers],
+  db: ['webhooks', 'activities', 'workflows', 'standin', ...upperLayers],
+  webhooks: ['activities', 'workflows', 'standin', ...upperLayers],
+  activities: ['workflows', 'standin', ...upperLayers],
+  workflows: ['standin'],
+  api: ['standin'],
+  worker: ['standin'],
+  standin: ['db', 'webhooks', 'activities', 'workflows', ...upperLayers],
 };
+/** @param {string} folder */
+const importsOf = (folder) => [`../${folder}`, `../${folder}/*`, `../../${folder}/*`];
 const layerRules = Object.entries(layers).map(([folder, above]) => ({
   files: [`${folder}/**/*.ts`],
   rules: {
@@ -36,10 +44,14 @@ const layerRules = Object.entries(layers).map(([folder, above]) => ({
       {
         patterns: [
           {
-            group: above.flatMap((f) => [`../${f}`, `../${f}/*`, `../../${f}/*`]),
+            group: above.filter((f) => f !== 'standin').flatMap(importsOf),
             message: `${folder}/ sits below the folders it may not import (eslint.config.js, layers).`,
           },
-        ],
+          {
+            group: above.includes('standin') ? importsOf('standin') : [],
+            message: 'Only test/, bench/ and scripts/ may use the Halo stand-in (eslint.config.js, layers).',
+          },
+        ].filter((pattern) => pattern.group.length > 0),
       },
     ],
   },

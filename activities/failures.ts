@@ -5,17 +5,12 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { loggableError } from '../config/logging';
+import { failureTypes } from '../config/temporal-identity';
 import { isBudgetWait } from '../halo/budget';
 import { isHaloError } from '../halo/errors';
 
-/** The failure type an activity with no single result to carry a wait in (planSync) reports a wait with. */
-export const budgetWaitFailureType = 'HaloBudgetWait';
-
 /** Failure types whose message the workflow may show as it is; anything else reads as `internal`. */
-export const userFailureTypes = {
-  database: 'SyncDatabaseError',
-  internal: 'SyncInternalError',
-} as const;
+export const userFailureTypes = { database: failureTypes.database, internal: failureTypes.internal } as const;
 
 export const userFailureMessages = {
   database:
@@ -50,8 +45,9 @@ function log(error: unknown): void {
 }
 
 /**
- * Halo errors become Temporal failures whose type the workflows' retry policy knows: what retrying cannot
- * fix (bad credentials, missing permission, a refused URL) fails at once with the message a person needs.
+ * Halo errors become Temporal failures of the error's name, and the error's `retryable` flag alone decides
+ * whether Temporal retries: what retrying cannot fix (bad credentials, missing permission, a refused URL)
+ * fails at once with the message a person needs. The workflows' retry policies name no types.
  * Temporal's own failures (a cancellation) pass as they are.
  */
 export function toActivityFailure(error: unknown): unknown {
@@ -60,7 +56,7 @@ export function toActivityFailure(error: unknown): unknown {
   // spending a retry attempt (architecture invariant 9).
   if (isBudgetWait(error)) {
     return ApplicationFailure.create({
-      type: budgetWaitFailureType,
+      type: failureTypes.budgetWait,
       message: error.message,
       nonRetryable: true,
       details: [{ waitMs: error.waitMs }],

@@ -3,7 +3,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import type { WebhookEvent } from '../db/schema/index';
-import { findIntegrationById } from '../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../db/integrations-repository';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import { enqueueDeliveries } from '../db/webhooks-repository';
 import { eventsOfRun } from '../webhooks/events';
@@ -40,6 +40,6 @@ export async function dispatchEvent(
 export async function notifyRunFinished(deps: NotifyDeps, syncRunId: string): Promise<void> {
   const run = await findSyncRunById(deps.db, syncRunId);
   if (!run || run.status === 'running') return;
-  const integration = await findIntegrationById(deps.db, run.integrationId);
+  const integration = await loadIntegrationWithSecret(deps.db, run.integrationId);
   for (const event of eventsOfRun(run, integration?.tenant ?? '')) await dispatchEvent(deps, event);
 }

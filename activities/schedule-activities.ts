@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/client';
-import { findIntegrationById } from '../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../db/integrations-repository';
 import {
   claimSyncRun,
   deleteSyncRun,
@@ -16,7 +16,7 @@ export function createScheduleActivities(deps: { db: Database }) {
   const { db } = deps;
   return withUserFailures({
     async prepareScheduledSync(input: PrepareScheduledSyncInput): Promise<PreparedScheduledSync> {
-      const integration = await findIntegrationById(db, input.integrationId);
+      const integration = await loadIntegrationWithSecret(db, input.integrationId);
       if (!integration) return { skipped: 'The integration no longer exists.' };
       // A full sync is the only way deletions are found, so one is due on its own, slower cadence.
       const lastFull = await lastCompletedSyncStart(db, input.integrationId, 'full');

@@ -2,8 +2,9 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Database, Executor } from '../db/client';
 import type { Integration } from '../db/schema/index';
-import { budgetWaitFailureType, toActivityFailure, withUserFailures } from './failures';
-import { findIntegrationById, rememberTokenScope } from '../db/integrations-repository';
+import { toActivityFailure, withUserFailures } from './failures';
+import { failureTypes } from '../config/temporal-identity';
+import { loadIntegrationWithSecret, haloSettingsOf, rememberTokenScope } from '../db/integrations-repository';
 import { upsertRecords } from '../db/records-repository';
 import { kindsWithLiveRows, listUnseen, markSeen, softDeleteUnseen } from '../db/soft-delete-repository';
 import {
@@ -17,7 +18,7 @@ import {
   seenCounts,
   setSyncRunPhase,
 } from '../db/sync-runs-repository';
-import { decryptSecret, type KeyInput } from '../db/crypto';
+import type { KeyInput } from '../db/crypto';
 import { budgetLimitsOf } from '../db/request-budget-repository';
 import { isBudgetWait, tenantKeyOf, type RequestBudget } from '../halo/budget';
 import { createHaloClient, type HaloClient, type HaloClientOptions } from '../halo/client';
@@ -86,8 +87,6 @@ function heartbeatOrStop(details?: unknown): void {
   if (ctx.cancellationSignal.aborted) throw new CancelledFailure('The sync was cancelled');
 }
 
-export { budgetWaitFailureType, toActivityFailure };
-
 /**
  * planSync's Halo requests, taken from the budget together: a token and a count per kind, two more when
  * software answers 403 with a token issued before a permission was granted (a new token and the count
@@ -137,21 +136,15 @@ export function createActivities(deps: ActivityDeps) {
     reserve: { batch: number; wholeBatch?: boolean } = { batch: 1 },
     opts: { negotiateScope?: boolean } = {},
   ): Promise<{ client: HaloClient; tokenScope: string | null }> {
-    const row = await (deps.loadIntegration?.(integrationId) ?? findIntegrationById(db, integrationId));
+    const row = await (deps.loadIntegration?.(integrationId) ?? loadIntegrationWithSecret(db, integrationId));
     if (!row) {
       throw ApplicationFailure.create({
-        type: 'IntegrationNotFoundError',
+        type: failureTypes.integrationNotFound,
         message: `Integration ${integrationId} no longer exists; the sync stopped.`,
         nonRetryable: true,
       });
     }
-    const settings = {
-      resourceServerUrl: row.resourceServerUrl,
-      authServerUrl: row.authServerUrl,
-      tenant: row.tenant,
-      clientId: row.clientId,
-      clientSecret: decryptSecret(deps.encryptionKey, row.clientSecretEnc, row.id),
-    };
+    const settings = haloSettingsOf(row, deps.encryptionKey);
     const client = createHaloClient({
       settings,
       allowPrivate: deps.allowPrivateHaloUrls,

@@ -27,6 +27,7 @@ import { recordRoutes } from './routes/records';
 import { syncRoutes } from './routes/syncs';
 import { webRoutes } from './routes/web';
 import { webhookRoutes } from './routes/webhooks';
+import { createIntegrationService } from './integration-service';
 import { createSchedules } from './schedules';
 import { useZodSchemas } from './schema-compilers';
 import { createSyncService } from './sync-service';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   const syncs = createSyncService(deps);
   const schedules = createSchedules(deps);
+  const integrations = createIntegrationService({ ...deps, syncs, schedules });
   await app.register(healthRoutes, { deps });
   const metricsToken = deps.config.METRICS_TOKEN;
   await app.register(metricsRoutes, { metrics, enabled: metricsToken !== undefined, token: metricsToken });
@@ -102,7 +104,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       );
       // After authentication: the role check of api/permissions.ts, the one place every route is checked.
       v1.addHook('onRequest', authorize);
-      await v1.register(integrationRoutes, { deps, syncs, schedules });
+      await v1.register(integrationRoutes, { deps, syncs, schedules, integrations });
       await v1.register(haloRoutes, { deps });
       await v1.register(syncRoutes, { deps, syncs });
       await v1.register(recordRoutes, { deps });

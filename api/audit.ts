@@ -25,7 +25,7 @@ export function decorateAudit(app: FastifyInstance, db: Database): void {
 const secretName = /secret|password|token$|^key$|apiKey$|authorization/i;
 
 /** `value` with every property named like a secret left out, at any depth. */
-export function withoutSecrets(value: unknown): unknown {
+function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   return Object.fromEntries(

@@ -9,7 +9,7 @@ const formulaStart = /^[=+\-@\t\r]/;
 
 export type CsvValue = string | number | boolean | bigint | null | undefined;
 
-export function csvCell(value: CsvValue): string {
+function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   let text = String(value);
   // Only text from the data is escaped; numbers this service writes are numbers.

@@ -93,7 +93,7 @@ function fromFastifyError(error: FastifyError): ApiError | null {
 }
 
 /** How long a 503 for an outage asks the caller to wait before trying again, in seconds. */
-export const outageRetryAfterSeconds = 5;
+const outageRetryAfterSeconds = 5;
 
 /** A 503 naming the dependency that is down and saying, as a sentence, what the request did meanwhile. */
 export function outage(dependency: Dependency, whatHappened: string, saved: boolean): ApiError {

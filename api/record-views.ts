@@ -5,11 +5,20 @@ const iso = (d: Date | null) => d?.toISOString() ?? null;
 const ref = (id: number | null, name: string | null) =>
   id === null && name === null ? null : { haloId: id, name };
 
+type AnyRow = RowOfKind[keyof RowOfKind];
+/** Every kind's first fields: which record of which integration. */
+const ids = (row: AnyRow) => ({ haloId: row.haloId, integrationId: row.integrationId });
+/** Every kind's last fields: when it last changed here, whether Halo still has it, and Halo's own record. */
+const versions = (row: AnyRow, withRaw: boolean) => ({
+  updatedAt: iso(row.updatedAt),
+  deletedAt: iso(row.deletedAt),
+  ...(withRaw ? { raw: row.raw } : {}),
+});
+
 export function hardwareView(row: RowOfKind['hardware'], withRaw = false) {
   return {
     kind: 'hardware' as const,
-    haloId: row.haloId,
-    integrationId: row.integrationId,
+    ...ids(row),
     inventoryNumber: row.inventoryNumber,
     keyField: row.keyField,
     keyField2: row.keyField2,
@@ -24,9 +33,7 @@ export function hardwareView(row: RowOfKind['hardware'], withRaw = false) {
     warrantyEnd: iso(row.warrantyEnd),
     purchaseDate: iso(row.purchaseDate),
     parentId: row.parentId,
-    updatedAt: iso(row.updatedAt),
-    deletedAt: iso(row.deletedAt),
-    ...(withRaw ? { raw: row.raw } : {}),
+    ...versions(row, withRaw),
   };
 }
 
@@ -42,8 +49,7 @@ export function assetRef(row: RowOfKind['hardware']) {
 export function softwareView(row: RowOfKind['software'], withRaw = false) {
   return {
     kind: 'software' as const,
-    haloId: row.haloId,
-    integrationId: row.integrationId,
+    ...ids(row),
     name: row.name,
     type: row.type,
     manufacturer: row.manufacturer,
@@ -57,21 +63,16 @@ export function softwareView(row: RowOfKind['software'], withRaw = false) {
     inactive: row.inactive,
     startDate: iso(row.startDate),
     endDate: iso(row.endDate),
-    updatedAt: iso(row.updatedAt),
-    deletedAt: iso(row.deletedAt),
-    ...(withRaw ? { raw: row.raw } : {}),
+    ...versions(row, withRaw),
   };
 }
 
 export function customerView(row: RowOfKind['customers'], withRaw = false) {
   return {
-    haloId: row.haloId,
-    integrationId: row.integrationId,
+    ...ids(row),
     name: row.name,
     topLevel: ref(row.toplevelId, row.toplevelName),
     inactive: row.inactive,
-    updatedAt: iso(row.updatedAt),
-    deletedAt: iso(row.deletedAt),
-    ...(withRaw ? { raw: row.raw } : {}),
+    ...versions(row, withRaw),
   };
 }

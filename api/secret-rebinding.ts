@@ -9,7 +9,7 @@ type Binding = Pick<HaloSettings, 'resourceServerUrl' | 'authServerUrl' | 'tenan
 const originOf = (url: string) => new URL(url).origin;
 
 /** Which of the fields that bind the secret to one Halo differ, both sides already normalised. */
-export function rebindingFields(stored: Binding, next: Binding): string[] {
+function rebindingFields(stored: Binding, next: Binding): string[] {
   const changed: string[] = [];
   if (originOf(stored.authServerUrl) !== originOf(next.authServerUrl)) changed.push('authServerUrl');
   if (originOf(stored.resourceServerUrl) !== originOf(next.resourceServerUrl)) {

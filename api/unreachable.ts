@@ -11,7 +11,7 @@ import {
  * The longest one Temporal call may take. Without a deadline the client's gRPC retries keep a call to an
  * unreachable server going for 18–37 s; a healthy server answers these calls in milliseconds.
  */
-export const temporalCallTimeoutMs = 3000;
+const temporalCallTimeoutMs = 3000;
 
 /**
  * The API's gRPC retries: a refused connection is tried 4 times within about a second (100 ms growing by
@@ -23,7 +23,7 @@ export const apiTemporalInterceptors = [
 ];
 
 /** A Temporal call that had no answer by its deadline. */
-export class TemporalTimeoutError extends Error {
+class TemporalTimeoutError extends Error {
   override readonly name = 'TemporalTimeoutError';
 }
 
@@ -93,7 +93,7 @@ export function isTemporalUnreachable(error: unknown): boolean {
   return false;
 }
 
-export function isDatabaseUnreachable(error: unknown): boolean {
+function isDatabaseUnreachable(error: unknown): boolean {
   for (const e of causes(error)) {
     if (isGrpcServiceError(e) || e instanceof TemporalTimeoutError) return false;
     const code = (e as { code?: unknown }).code;

@@ -35,7 +35,7 @@ export const deliverySchema = z.object({
   createdAt: isoTime,
 });
 
-export function maskedUrl(text: string): string {
+function maskedUrl(text: string): string {
   const url = new URL(text);
   const path = url.pathname
     .split('/')

@@ -1,7 +1,7 @@
 // How long one page of GET /v1/changes takes at the head and at the tail of a 1,000,000-change integration
 // (plus a second integration's changes in the same table). Run: node --import tsx bench/change-feed.ts
 import { readChanges } from '../db/changes-repository';
-import { seedIntegration } from '../test/db/fixtures';
+import { seedIntegration } from '../test/support/seed';
 import { createBenchDatabase } from './database';
 
 const rows = Number(process.env['CHANGES'] ?? 1_000_000);

@@ -1,13 +1,9 @@
-// Databases of the benchmark's own (created, migrated and dropped here), the integration the syncs read,
-// and an independent count of rows written: rows whose row version (xmin) is newer than a mark.
-import { randomUUID } from 'node:crypto';
+// Databases of the benchmark's own (created, migrated and dropped here) and an independent count of rows
+// written: rows whose row version (xmin) is newer than a mark. The integration the syncs read is stored by
+// test/support/seed.ts, as in the tests.
 import postgres from 'postgres';
-import { createAccount } from '../db/accounts-repository';
 import { createDatabase, type DatabaseHandle } from '../db/client';
-import { encryptSecret } from '../db/crypto';
-import { insertIntegration } from '../db/integrations-repository';
 import { migrateDatabase } from '../db/migrate';
-import type { HaloSettings } from '../halo/settings';
 
 export interface BenchDatabase extends DatabaseHandle {
   name: string;
@@ -56,24 +52,6 @@ async function dropDatabase(name: string): Promise<void> {
 /** Flushes dirty buffers, so one phase's writes are not paid for by the next phase's checkpoint. */
 export async function checkpoint(database: BenchDatabase): Promise<void> {
   await database.sql`checkpoint`;
-}
-
-/** An account and an integration, stored as a successful Save would store them. */
-export async function seedIntegration(
-  database: BenchDatabase,
-  encryptionKey: Buffer,
-  settings: HaloSettings,
-): Promise<{ accountId: string; integrationId: string }> {
-  const account = await createAccount(database.db, 'Benchmark MSP');
-  const id = randomUUID();
-  await insertIntegration(database.db, {
-    id,
-    accountId: account.accountId,
-    settings,
-    clientSecretEnc: encryptSecret(encryptionKey, settings.clientSecret, id),
-    clientSecretLast4: settings.clientSecret.slice(-4),
-  });
-  return { accountId: account.accountId, integrationId: id };
 }
 
 /**

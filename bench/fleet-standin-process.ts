@@ -1,12 +1,7 @@
 // Many Halo tenants in one process, for the fleet phase: one stand-in per tenant (its own port, so its
 // own budget key), each behind its own rate limit. Options come as JSON in argv[2]; the parent reads the
 // summed request statistics over IPC as with bench/standin-process.ts.
-import {
-  startHaloStandin,
-  type HaloStandin,
-  type RateLimit,
-  type StandinStats,
-} from '../test/halo-standin/index';
+import { startHaloStandin, type HaloStandin, type RateLimit, type StandinStats } from '../standin/index';
 import type { StandinReply, StandinRequest } from './standin-process';
 
 export interface FleetStandinOptions {

@@ -6,9 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { createSyncService } from '../api/sync-service';
 import { findSyncRunById } from '../db/sync-runs-repository';
-import type { StandinStats } from '../test/halo-standin/index';
+import type { StandinStats } from '../standin/index';
 import { runHistories } from '../test/support/histories';
-import { createBenchDatabase, seedIntegration, type BenchDatabase } from './database';
+import { createBenchDatabase, type BenchDatabase } from './database';
+import { seedIntegration } from '../test/support/seed';
+import { budgetEnvBelow } from './rate-limited';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
@@ -100,7 +102,14 @@ async function syncAll(
 async function seedTenants(database: BenchDatabase, ctx: BenchContext, settings: FleetStandin['settings']) {
   const tenants: Tenant[] = [];
   for (const s of settings) {
-    tenants.push({ ...(await seedIntegration(database, ctx.encryptionKey, s)), tenant: s.tenant });
+    tenants.push({
+      ...(await seedIntegration(database.db, {
+        settings: s,
+        encryptionKey: ctx.encryptionKey,
+        accountName: 'Benchmark MSP',
+      })),
+      tenant: s.tenant,
+    });
   }
   return tenants;
 }
@@ -175,10 +184,7 @@ export async function measureFleet(
   const { args } = ctx;
   const limit = { requests: args.fleetRateLimitRequests, windowMs: args.fleetRateLimitWindowMs };
   // Below each tenant's limit by the same share as the production default (270 of Halo's 300).
-  const budgetEnv = {
-    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * args.budgetShare))),
-    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
-  };
+  const budgetEnv = budgetEnvBelow(limit, args.budgetShare);
   const standin = await startFleetStandin(
     {
       tenants: args.fleet + 1,

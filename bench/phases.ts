@@ -4,9 +4,10 @@ import { workerNodeFlags } from '../scripts/children';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
-import type { StandinStats } from '../test/halo-standin/index';
+import type { StandinStats } from '../standin/index';
 import type { BenchArgs } from './args';
-import { checkpoint, createBenchDatabase, rowsWrittenSince, seedIntegration, writeMark } from './database';
+import { seedIntegration } from '../test/support/seed';
+import { checkpoint, createBenchDatabase, rowsWrittenSince, writeMark } from './database';
 import type { BenchDatabase } from './database';
 import type { DirectInput, DirectResult } from './direct';
 import { spawnTs, startTsUntil, type BenchChild } from './processes';
@@ -103,11 +104,11 @@ export async function startWorker(
 export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
   const database = await createBenchDatabase(`halo_sync_bench_${process.pid}_direct`);
   try {
-    const { accountId, integrationId } = await seedIntegration(
-      database,
-      ctx.encryptionKey,
-      ctx.standin.settings,
-    );
+    const { accountId, integrationId } = await seedIntegration(database.db, {
+      settings: ctx.standin.settings,
+      encryptionKey: ctx.encryptionKey,
+      accountName: 'Benchmark MSP',
+    });
     await checkpoint(database);
     await ctx.standin.resetStats();
     const input: DirectInput = {

@@ -56,7 +56,7 @@ const sharedPostgresWork = /: (walwriter|checkpointer|background writer)\b/;
  * databases (their process title names the database) and the server's shared writers. Other databases'
  * backends on the same server (tests running alongside) are left out.
  */
-export function postgresCpuSeconds(databases: readonly string[]): number {
+function postgresCpuSeconds(databases: readonly string[]): number {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -75,7 +75,7 @@ export function postgresCpuSeconds(databases: readonly string[]): number {
 }
 
 /** Busy CPU seconds of the whole machine so far, summed over cores. */
-export function machineBusySeconds(): number {
+function machineBusySeconds(): number {
   const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
   const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = line
     .trim()

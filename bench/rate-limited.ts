@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../config/env';
-import { createBenchDatabase, seedIntegration } from './database';
+import { seedIntegration } from '../test/support/seed';
+import { createBenchDatabase } from './database';
 import { startWorker, statusCount, type BenchContext } from './phases';
 import { round } from './proc-stats';
 import type { NotMeasured, RateLimitFigures } from './report';
@@ -21,6 +22,14 @@ function budgetInUse(): boolean {
   return users.some((file) => /budget/i.test(readFileSync(join(projectRoot, file), 'utf8')));
 }
 
+/** The worker's budget below a simulated limit by `share`, as the variables that set it. */
+export function budgetEnvBelow(limit: { requests: number; windowMs: number }, share: number) {
+  return {
+    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * share))),
+    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
+  };
+}
+
 export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFigures | NotMeasured> {
   const missing = [
     ...(budgetInUse() ? [] : ['the request budget in the worker']),
@@ -31,10 +40,7 @@ export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFi
   const { args } = ctx;
   const limit = { requests: args.rateLimitRequests, windowMs: args.rateLimitWindowMs };
   // Below the limit by the same share as the production default (270 of Halo's 300 per 5 minutes).
-  const env = {
-    HALO_BUDGET_REQUESTS: String(Math.max(1, Math.floor(limit.requests * args.budgetShare))),
-    HALO_BUDGET_WINDOW_SECONDS: String(Math.max(1, Math.round(limit.windowMs / 1000))),
-  };
+  const env = budgetEnvBelow(limit, args.budgetShare);
   const standin = await startStandinProcess(
     'standin-rate-limited',
     {
@@ -52,7 +58,11 @@ export async function measureRateLimited(ctx: BenchContext): Promise<RateLimitFi
   const taskQueue = `bench-rate-${randomUUID()}`;
   const worker = await startWorker(ctx, 'worker-rate-limited', database, taskQueue, env);
   try {
-    const seeded = await seedIntegration(database, ctx.encryptionKey, standin.settings);
+    const seeded = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: ctx.encryptionKey,
+      accountName: 'Benchmark MSP',
+    });
     const config = { ...ctx.config, TEMPORAL_TASK_QUEUE: taskQueue };
     const target: SyncTarget = {
       config,

@@ -47,7 +47,7 @@ export interface ReadApiFigures {
 
 export type ReadApiResult = ReadApiFigures | NotMeasured;
 
-export const readTargetMs = 100;
+const readTargetMs = 100;
 
 interface Call {
   name: string;
@@ -127,7 +127,7 @@ async function sampleValues(sql: postgres.Sql, integrationId: string) {
 
 const cursorOf = (text: string) => Buffer.from(text).toString('base64url');
 
-export async function measureReadApi(opts: ReadApiOptions): Promise<ReadApiFigures> {
+async function measureReadApi(opts: ReadApiOptions): Promise<ReadApiFigures> {
   const { database, seed, reused } = await openSeeded(opts);
   opts.log(
     reused

@@ -133,7 +133,7 @@ export function machine(): BenchResult['machine'] {
 }
 
 /** 20 s for 100,000 assets, 240 s for 1,000,000, straight in between (and 20 s below). */
-export function wallTargetMs(assets: number): number {
+function wallTargetMs(assets: number): number {
   if (assets <= 100_000) return 20_000;
   return 20_000 + ((Math.min(assets, 1_000_000) - 100_000) / 900_000) * 220_000;
 }
@@ -204,7 +204,7 @@ export function targetsOf(r: Omit<BenchResult, 'targets'>): Target[] {
 }
 
 /** CPU the machine spent on anything but the benchmark's own processes: how noisy the measurement was. */
-export function otherLoad(cpu: CpuFigures, wallMs: number, cores: number): string {
+function otherLoad(cpu: CpuFigures, wallMs: number, cores: number): string {
   const ours = Object.values(cpu.byProcess).reduce((a, b) => a + b, 0);
   const other = Math.max(0, cpu.machine - ours);
   return `${other.toFixed(1)} CPU s (${Math.round((100 * other) / ((wallMs / 1000) * cores))}% of the machine)`;
@@ -215,7 +215,7 @@ const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const n = (v: number) => Math.round(v).toLocaleString('en');
 
 /** Rows of (figure, value) for the terminal. */
-export function figureRows(r: BenchResult): [string, string][] {
+function figureRows(r: BenchResult): [string, string][] {
   const rows: [string, string][] = [];
   const f = r.full;
   rows.push([

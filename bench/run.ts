@@ -9,7 +9,8 @@ import { Client, Connection } from '@temporalio/client';
 import { envSchema, parseEnv, projectRoot } from '../config/env';
 import { parseEncryptionKey } from '../db/crypto';
 import { parseBenchArgs } from './args';
-import { createBenchDatabase, dropAllBenchDatabases, seedIntegration } from './database';
+import { createBenchDatabase, dropAllBenchDatabases } from './database';
+import { seedIntegration } from '../test/support/seed';
 import { measureDirect, measureFull, measureIncremental, prepareWorker, startWorker } from './phases';
 import type { BenchContext } from './phases';
 import { measureFleet } from './fleet';
@@ -111,7 +112,11 @@ async function run(): Promise<BenchResult> {
   };
 
   const database = await createBenchDatabase(`halo_sync_bench_${process.pid}`);
-  const seeded = await seedIntegration(database, ctx.encryptionKey, standin.settings);
+  const seeded = await seedIntegration(database.db, {
+    settings: standin.settings,
+    encryptionKey: ctx.encryptionKey,
+    accountName: 'Benchmark MSP',
+  });
   const target: SyncTarget = {
     config: { ...config, DATABASE_URL: database.url },
     database,

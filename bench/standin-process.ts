@@ -1,7 +1,8 @@
 // The Halo stand-in in a process of its own, so that generating and serving a large tenant does not share an
 // event loop with the orchestrator. Options come as JSON in argv[2]; the parent reads request statistics
 // over the IPC channel: {id, type: 'stats' | 'reset'} is answered with {id, stats}.
-import { startHaloStandin, type RateLimit, type StandinStats } from '../test/halo-standin/index';
+import type { HaloSettings } from '../halo/settings';
+import { startHaloStandin, type RateLimit, type StandinStats } from '../standin/index';
 
 export interface StandinProcessOptions {
   seed: number;
@@ -15,13 +16,7 @@ export interface StandinProcessOptions {
 
 export interface StandinReady {
   type: 'ready';
-  settings: {
-    resourceServerUrl: string;
-    authServerUrl: string;
-    tenant: string;
-    clientId: string;
-    clientSecret: string;
-  };
+  settings: HaloSettings;
   counts: { customers: number; assets: number; licences: number };
   /** Whether this build of the stand-in enforces `rateLimit` (probed, not assumed). */
   rateLimitSupported: boolean;

@@ -1,6 +1,6 @@
 // The parent's side of bench/standin-process.ts: start it, wait for its tenant, ask for request counts.
 import { join } from 'node:path';
-import type { StandinStats } from '../test/halo-standin/index';
+import type { StandinStats } from '../standin/index';
 import { spawnTs, type BenchChild } from './processes';
 import type { StandinProcessOptions, StandinReady, StandinReply, StandinRequest } from './standin-process';
 

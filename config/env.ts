@@ -147,7 +147,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  * Local runs need no setup: when ENCRYPTION_KEY is unset a key is generated once and kept in the data
  * folder (git-ignored). Production sets ENCRYPTION_KEY explicitly.
  */
-export function resolveEncryptionKey(env: Env): string {
+function resolveEncryptionKey(env: Env): string {
   if (env.ENCRYPTION_KEY) return env.ENCRYPTION_KEY;
   const file = join(env.DATA_DIR, 'encryption-key');
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });

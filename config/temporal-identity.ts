@@ -53,3 +53,17 @@ export function syncRunLabels(labels: SyncLabels) {
     staticSummary: `${labels.kind === 'scheduled' ? 'Scheduled sync' : labels.kind === 'full' ? 'Full sync' : 'Incremental sync'} of ${tenant}`,
   };
 }
+
+/**
+ * The failure types activities report besides the Halo errors' own names (halo/errors.ts), read by the
+ * workflows. Whether one is retried is said by the failure itself (nonRetryable), never by a list here.
+ */
+export const failureTypes = {
+  /** The integration was deleted while its sync ran: never retried. */
+  integrationNotFound: 'IntegrationNotFoundError',
+  /** A wait for Halo's request budget, slept out by the workflow on a timer: never retried. */
+  budgetWait: 'HaloBudgetWait',
+  /** Sentences put in place of a database error or a bug, which may hold data (activities/failures.ts). */
+  database: 'SyncDatabaseError',
+  internal: 'SyncInternalError',
+} as const;

@@ -1,5 +1,7 @@
 import { and, asc, eq, getTableColumns, sql } from 'drizzle-orm';
+import type { HaloSettings } from '../halo/settings';
 import type { Executor } from './client';
+import { decryptSecret, type KeyInput } from './crypto';
 import { isUuid } from './ids';
 import { integrations, type Integration } from './schema/index';
 
@@ -50,8 +52,8 @@ export async function insertIntegration(
   return row;
 }
 
-/** Account-scoped: another account's integration reads as missing. */
-export async function findIntegration(
+/** Account-scoped and without the secret: another account's integration reads as missing. */
+export async function findAccountIntegration(
   db: Executor,
   accountId: string,
   id: string,
@@ -65,11 +67,25 @@ export async function findIntegration(
   return row ?? null;
 }
 
-/** For activities, which hold only the integration id; includes the encrypted secret. */
-export async function findIntegrationById(db: Executor, id: string): Promise<Integration | null> {
+/**
+ * Not scoped to an account, and with the encrypted secret: for activities, which hold only the integration
+ * id, and for a change of settings that must merge the stored secret. Never for what the API shows.
+ */
+export async function loadIntegrationWithSecret(db: Executor, id: string): Promise<Integration | null> {
   if (!isUuid(id)) return null;
   const [row] = await db.select().from(integrations).where(eq(integrations.id, id)).limit(1);
   return row ?? null;
+}
+
+/** The five values Halo is called with, from a stored row: the secret decrypted, in memory only. */
+export function haloSettingsOf(row: Integration, keys: KeyInput): HaloSettings {
+  return {
+    resourceServerUrl: row.resourceServerUrl,
+    authServerUrl: row.authServerUrl,
+    tenant: row.tenant,
+    clientId: row.clientId,
+    clientSecret: decryptSecret(keys, row.clientSecretEnc, row.id),
+  };
 }
 
 export async function listIntegrations(db: Executor, accountId: string): Promise<IntegrationSummary[]> {

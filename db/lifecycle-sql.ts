@@ -14,7 +14,7 @@ export type WarrantyState = (typeof warrantyStates)[number];
 
 /** Age bands in whole years: band n holds ages n ≤ age < n+1; the last band is "5 years or more". */
 export const lastAgeBand = 5;
-export const maxAgeYears = 100;
+const maxAgeYears = 100;
 
 export const defaultExpiringWithinDays = 90;
 
@@ -111,7 +111,7 @@ export const ageSourceSql = (): SQL<'purchaseDate' | 'warrantyStart' | null> =>
     when ${warrantyStart} >= ${firstRealDate} then 'warrantyStart' end)`;
 
 /** The instant the age counts from. */
-export const ageFromSql = (): SQL =>
+const ageFromSql = (): SQL =>
   sql`(case when ${purchase} >= ${firstRealDate} then ${purchase}
     when ${warrantyStart} >= ${firstRealDate} then ${warrantyStart} end)`;
 

@@ -20,7 +20,7 @@ function pgCode(error: unknown): string | undefined {
 }
 
 /** Creates the database named in `url` when it does not exist yet. */
-export async function ensureDatabase(url: string): Promise<void> {
+async function ensureDatabase(url: string): Promise<void> {
   // Try the target first: when it exists (the usual case) we need no rights on any other database.
   const probe = postgres(url, { ...quiet, ...databaseOptionOf(url) });
   try {

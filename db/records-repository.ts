@@ -265,7 +265,7 @@ export interface ListRecordsOptions {
 }
 
 /** Escapes LIKE's wildcards (and its escape character, backslash by default) so they match literally. */
-export function escapeLike(text: string): string {
+function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 

@@ -7,7 +7,7 @@ import type { RequestBudget } from '../halo/budget';
 import type { Executor } from './client';
 import { pauseRequests, tryStartRequest } from './request-budget-repository';
 
-export function createPostgresBudgetStore(db: Executor): BudgetStore {
+function createPostgresBudgetStore(db: Executor): BudgetStore {
   return {
     tryStart: (key, limits, take) => tryStartRequest(db, key, limits, take),
     pause: (key, pauseMs) => pauseRequests(db, key, pauseMs),

@@ -141,13 +141,6 @@ export async function setSyncRunPhase(
     .where(and(eq(syncRuns.id, id), eq(syncRuns.status, 'running')));
 }
 
-export async function addPagesTotal(db: Executor, id: string, n: number): Promise<void> {
-  await db
-    .update(syncRuns)
-    .set({ pagesTotal: sql`${syncRuns.pagesTotal} + ${n}` })
-    .where(eq(syncRuns.id, id));
-}
-
 /** A page's counts as sync_pages holds them. */
 const pageCountColumns = {
   received: syncPages.received,
@@ -155,15 +148,6 @@ const pageCountColumns = {
   updated: syncPages.updated,
   unchanged: syncPages.unchanged,
 };
-
-/** Appends a warning unless the run already carries the same text (activity retries repeat themselves). */
-export async function addSyncRunWarning(db: Executor, id: string, warning: string): Promise<void> {
-  const item = sql`jsonb_build_array(${warning}::text)`;
-  await db
-    .update(syncRuns)
-    .set({ warnings: sql`${syncRuns.warnings} || ${item}` })
-    .where(and(eq(syncRuns.id, id), sql`not (${syncRuns.warnings} @> ${item})`));
-}
 
 export interface PageInput {
   syncRunId: string;

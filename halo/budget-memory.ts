@@ -9,7 +9,7 @@ interface TenantState {
   pausedUntil: number;
 }
 
-export function createMemoryBudgetStore(now: () => number = Date.now): BudgetStore {
+function createMemoryBudgetStore(now: () => number = Date.now): BudgetStore {
   const tenants = new Map<string, TenantState>();
   const stateOf = (key: string): TenantState => {
     let state = tenants.get(key);

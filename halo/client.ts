@@ -5,7 +5,8 @@ import { Agent, type Dispatcher } from 'undici';
 import type { TenantBudget } from './budget';
 import { exchange, type HaloRequest, type HaloResponse } from './http';
 import { pacedSend } from './paced-send';
-import { haloEnvelopeKeyOf, haloResourceOf, type HaloKind, type RawHaloRecord } from './records';
+import type { HaloKind, RawHaloRecord } from './records';
+import { haloPaging, haloResources, type HaloResource } from './resources';
 import { SecretList } from './redact';
 import {
   badShape,
@@ -43,8 +44,6 @@ export interface HaloClientOptions {
   budget?: TenantBudget;
   /** With a budget: the longest one request waits out 429s before HaloRateLimitError; default 1.2 windows. */
   maxRateLimitWaitMs?: number;
-  /** Retries of a 502/503/504 inside the client (retry-timing.ts); default 0, left to the caller. */
-  serverErrorRetries?: number;
 }
 
 export interface HaloClient {
@@ -67,16 +66,14 @@ export interface HaloClient {
 // A page of 100 assets is well under 1 MB; the cap only stops a runaway body from filling memory.
 const defaultMaxBodyBytes = 50 * 1024 * 1024;
 
-const contexts: Record<HaloKind, ResourceContext> = {
-  customers: { resource: 'Client', label: 'customers', permission: 'read:customers' },
-  hardware: { resource: 'Asset', label: 'assets', permission: 'read:assets' },
-  software: {
-    resource: 'SoftwareLicence',
-    label: 'software licences',
-    // Halo does not document which of its software permissions this endpoint needs (docs/halo-api.md §5).
-    permission: 'read:software (software licensing)',
-  },
-};
+function contextOf(kind: HaloKind): ResourceContext {
+  const { path, label, permission, permissionNote }: HaloResource = haloResources[kind];
+  return {
+    resource: path,
+    label,
+    permission: permissionNote ? `${permission} (${permissionNote})` : permission,
+  };
+}
 
 export function createHaloClient(opts: HaloClientOptions): HaloClient {
   const { settings, allowPrivate } = opts;
@@ -100,7 +97,6 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
     {
       budget: opts.budget,
       maxRateLimitWaitMs: opts.maxRateLimitWaitMs,
-      serverErrorRetries: opts.serverErrorRetries,
       secrets,
     },
   );
@@ -154,12 +150,12 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
     async listPage(kind, pageNo, pageSize, filter) {
       assertPositiveInteger('pageNo', pageNo);
       assertPositiveInteger('pageSize', pageSize);
-      const ctx = contexts[kind];
-      const url = new URL(`${settings.resourceServerUrl}/${haloResourceOf[kind]}`);
+      const ctx = contextOf(kind);
+      const url = new URL(`${settings.resourceServerUrl}/${haloResources[kind].path}`);
       url.search = new URLSearchParams({
-        pageinate: 'true', // Halo's spelling
-        page_size: String(pageSize),
-        page_no: String(pageNo),
+        [haloPaging.paginate]: 'true',
+        [haloPaging.pageSize]: String(pageSize),
+        [haloPaging.pageNo]: String(pageNo),
         order: 'id',
         orderdesc: 'false',
         includeinactive: 'true',
@@ -171,13 +167,13 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
       }).toString();
       const res = await authorisedGet(url, ctx);
       if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);
-      return readPage(res, parseJsonBody(res, secrets, true), haloEnvelopeKeyOf[kind]);
+      return readPage(res, parseJsonBody(res, secrets, true), haloResources[kind].envelopeKey);
     },
 
     async getAsset(id) {
       assertPositiveInteger('id', id);
-      const ctx = contexts.hardware;
-      const res = await authorisedGet(new URL(`${settings.resourceServerUrl}/Asset/${id}`), ctx);
+      const ctx = contextOf('hardware');
+      const res = await authorisedGet(new URL(`${settings.resourceServerUrl}/${ctx.resource}/${id}`), ctx);
       if (isMissingRecord(res)) return null;
       if (res.status < 200 || res.status >= 300) throw statusError(res, secrets, ctx);
       const body = parseJsonBody(res, secrets, true);
@@ -192,17 +188,20 @@ export function createHaloClient(opts: HaloClientOptions): HaloClient {
 function readPage(res: HaloResponse, body: unknown, key: string): Page {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     const got = Array.isArray(body) ? 'a bare array' : body === null ? 'null' : `a ${typeof body}`;
-    return badShape(res, `${got} instead of an object with record_count and ${key}`);
+    return badShape(res, `${got} instead of an object with ${haloPaging.recordCount} and ${key}`);
   }
   const envelope = body as Record<string, unknown>;
   if (!(key in envelope)) {
     const keys = Object.keys(envelope).slice(0, 8).join(', ') || 'no keys';
     return badShape(res, `no "${key}" list in its envelope (it has ${keys})`);
   }
-  const parsed = pageSchema.safeParse({ record_count: envelope['record_count'], items: envelope[key] });
+  const parsed = pageSchema.safeParse({
+    [haloPaging.recordCount]: envelope[haloPaging.recordCount],
+    items: envelope[key],
+  });
   if (!parsed.success)
     badShape(res, `a page of the wrong shape (${describeIssues(parsed.error, { items: key })})`);
-  return { recordCount: parsed.data.record_count, items: parsed.data.items };
+  return { recordCount: parsed.data[haloPaging.recordCount], items: parsed.data.items };
 }
 
 function assertPositiveInteger(name: string, value: number): void {

@@ -1,5 +1,6 @@
-// Every way talking to Halo can fail, as one hierarchy. Activities map `code` and `retryable` onto
-// Temporal failures, so a wrong secret stops a sync at once while a 503 is retried.
+// Every way talking to Halo can fail, as one hierarchy. Activities map `name` and `retryable` onto
+// Temporal failures (activities/failures.ts), so a wrong secret stops a sync at once while a 503 is retried:
+// `retryable` is the only place that decides.
 // Messages are built by the callers (halo/response.ts, halo/http.ts) and must never contain the client
 // secret or an access token; causes are copied through `safeCause` (halo/redact.ts) for the same reason.
 
@@ -111,6 +112,18 @@ export class HaloUrlRejectedError extends HaloError {
     this.host = init.host;
   }
 }
+
+/** Every concrete Halo error. Its `name` is the failure type an activity reports it as. */
+export type AnyHaloError =
+  | HaloAuthError
+  | HaloPermissionError
+  | HaloRateLimitError
+  | HaloNotFoundError
+  | HaloServerError
+  | HaloBadResponseError
+  | HaloUnreachableError
+  | HaloUrlRejectedError;
+export type HaloErrorName = AnyHaloError['name'];
 
 export function isHaloError(e: unknown): e is HaloError {
   return e instanceof HaloError;

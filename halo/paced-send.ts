@@ -1,43 +1,34 @@
 // Wraps one HTTP exchange in the tenant's request budget: every attempt (token requests included) first
-// takes a slot, a 429 pauses the whole tenant and the same request is sent again once the pause is over,
-// and, when asked for, a gateway error is retried after a short backoff. How long each wait lasts is
-// decided in retry-timing.ts.
-import { setTimeout as sleep } from 'node:timers/promises';
+// takes a slot, and a 429 pauses the whole tenant and the same request is sent again once the pause is over.
+// How long the pause lasts is decided in retry-timing.ts. A 5xx is returned as it is: the activity fails and
+// Temporal's retry policy backs off, which also survives a crash.
 import type { TenantBudget } from './budget';
 import { HaloRateLimitError } from './errors';
 import type { HaloRequest, HaloResponse } from './http';
 import { describeAnswer } from './response';
-import { delayAfterServerError, pauseAfterRateLimit, retryAfterMs, type Wait } from './retry-timing';
+import { pauseAfterRateLimit, retryAfterMs, type Wait } from './retry-timing';
 
 export interface PacingOptions {
   budget?: TenantBudget | undefined;
   /** Longest one request waits out 429s, from the first; default one window and a fifth. */
   maxRateLimitWaitMs?: number | undefined;
-  /** Retries of a 502/503/504 inside the client; default 0, leaving them to the caller's retry policy. */
-  serverErrorRetries?: number | undefined;
   secrets: Iterable<string>;
 }
 
 type Send = (req: HaloRequest) => Promise<HaloResponse>;
 
-// A 500 is often Halo failing on one particular record, and a quick retry rarely cures it; gateway errors
-// are mostly a recycle or a deploy that a second or two outlasts.
-const transientStatuses = new Set([502, 503, 504]);
-
 export function pacedSend(send: Send, opts: PacingOptions): Send {
   const { budget } = opts;
-  const serverErrorRetries = opts.serverErrorRetries ?? 0;
-  if (!budget && serverErrorRetries === 0) return send;
-  const maxWaitMs = opts.maxRateLimitWaitMs ?? (budget ? budget.limits.windowMs * 1.2 : 0);
+  if (!budget) return send;
+  const maxWaitMs = opts.maxRateLimitWaitMs ?? budget.limits.windowMs * 1.2;
   if (!(maxWaitMs >= 0)) throw new RangeError(`maxRateLimitWaitMs must be zero or more, got ${maxWaitMs}`);
 
   return async (req) => {
     let firstLimitedAt: number | undefined;
-    let serverErrors = 0;
     for (;;) {
-      await budget?.acquire();
+      await budget.acquire();
       const res = await send(req);
-      if (res.status === 429 && budget) {
+      if (res.status === 429) {
         const now = Date.now();
         firstLimitedAt ??= now;
         const pause = pauseAfterRateLimit({
@@ -50,14 +41,6 @@ export function pacedSend(send: Send, opts: PacingOptions): Send {
         if (waitedMs + pause.ms > maxWaitMs) {
           throw stillLimited(res, opts.secrets, budget, { ms: waitedMs, maxMs: maxWaitMs, next: pause });
         }
-        continue;
-      }
-      if (transientStatuses.has(res.status) && serverErrors < serverErrorRetries) {
-        serverErrors++;
-        const wait = delayAfterServerError(serverErrors, {
-          retryAfterMs: retryAfterMs(res.headers['retry-after']),
-        });
-        await sleep(wait.ms);
         continue;
       }
       return res;

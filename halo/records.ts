@@ -3,20 +3,6 @@
 
 export type HaloKind = 'customers' | 'hardware' | 'software';
 
-/** The Halo resource path that lists each kind. */
-export const haloResourceOf = {
-  customers: 'Client',
-  hardware: 'Asset',
-  software: 'SoftwareLicence',
-} as const satisfies Record<HaloKind, string>;
-
-/** The envelope key of each list response. */
-export const haloEnvelopeKeyOf = {
-  customers: 'clients',
-  hardware: 'assets',
-  software: 'licences',
-} as const satisfies Record<HaloKind, string>;
-
 export type RawHaloRecord = { id: number } & Record<string, unknown>;
 
 export interface CustomerRecord {

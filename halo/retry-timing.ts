@@ -1,7 +1,7 @@
 // How long to wait before asking Halo again, decided in one place (as ky's core/retry-timing.ts does).
-// Two kinds of answer call for a wait: 429, when the tenant's rolling window is full (docs/halo-api.md §7), and
-// 5xx, when Halo or a gateway in front of it is struggling. Transport failures and everything else are left
-// to the caller: the activity fails and Temporal's retry policy backs off, which also survives a crash.
+// One kind of answer calls for a wait here: 429, when the tenant's rolling window is full (docs/halo-api.md
+// §7). A 5xx, a transport failure and everything else are left to the caller: the activity fails and
+// Temporal's retry policy backs off, which also survives a crash.
 
 export interface Wait {
   ms: number;
@@ -46,30 +46,6 @@ export function pauseAfterRateLimit(opts: { retryAfterMs: number | undefined; wi
     reason: `Halo sent no Retry-After, so its ${seconds(windowMs)} s rolling window is assumed full`,
   };
 }
-
-/**
- * The wait before retry `attempt` (1-based) of a request that got a 5xx.
- *
- * 502/503/504 from Halo's hosting are mostly momentary (an app recycle, a deploy, a gateway blip), so the
- * first retry comes soon; doubling backs off from a real outage. Half of each step is random ("equal
- * jitter" in AWS's "Exponential Backoff and Jitter"), so workers that failed together do not retry
- * together, yet none retries at once. A 503 with Retry-After (maintenance pages send one) is honoured instead.
- */
-export function delayAfterServerError(
-  attempt: number,
-  opts: { retryAfterMs?: number | undefined; random?: () => number } = {},
-): Wait {
-  if (opts.retryAfterMs !== undefined) {
-    const ms = Math.min(opts.retryAfterMs, maxRetryAfterMs);
-    return { ms, reason: `Halo asked for ${seconds(ms)} s (Retry-After)` };
-  }
-  const step = Math.min(serverErrorCapMs, serverErrorBaseMs * 2 ** Math.max(0, attempt - 1));
-  const ms = Math.round(step / 2 + (opts.random ?? Math.random)() * (step / 2));
-  return { ms, reason: `backing off after a server error (retry ${attempt})` };
-}
-
-const serverErrorBaseMs = 500;
-const serverErrorCapMs = 10_000;
 
 function seconds(ms: number): string {
   return (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);

@@ -2,6 +2,7 @@
 // sync relies on is checked (ids, counts, the token); every other field passes through untouched.
 import { z } from 'zod';
 import type { RawHaloRecord } from './records';
+import { haloPaging } from './resources';
 
 // Halo serialises some integers as decimals (`12.0`, djpsa) and some as strings.
 const integerLike = z
@@ -22,7 +23,7 @@ const integerLike = z
 const recordSchema = z.looseObject({ id: integerLike.pipe(z.number().positive('expected a positive id')) });
 
 export const pageSchema = z.object({
-  record_count: integerLike.pipe(z.number().nonnegative('expected a count of 0 or more')),
+  [haloPaging.recordCount]: integerLike.pipe(z.number().nonnegative('expected a count of 0 or more')),
   items: z.array(recordSchema, { error: 'expected an array of records' }),
 });
 

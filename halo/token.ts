@@ -35,7 +35,7 @@ const renewMarginMs = 60_000;
 const inFlight = new WeakMap<TokenCache, Map<string, Promise<CachedToken>>>();
 
 /** What a sync needs, asked for by name when `all` is refused; software before the two the guide grants. */
-export const namedScopes = {
+const namedScopes = {
   withSoftware: 'read:assets read:customers read:software',
   guide: 'read:assets read:customers',
 } as const;
@@ -55,7 +55,7 @@ export function defaultCacheKey(settings: HaloSettings, scopes: readonly string[
   return [settings.authServerUrl, settings.tenant, settings.clientId, scopes.join(','), secretHash].join('|');
 }
 
-export function tokenUrl(settings: HaloSettings): URL {
+function tokenUrl(settings: HaloSettings): URL {
   const url = new URL(`${settings.authServerUrl}/token`);
   // On-premises installs have no tenant and must not get an empty `?tenant=` (HaloAPI issue 64).
   if (settings.tenant !== '') url.searchParams.set('tenant', settings.tenant);

@@ -12,7 +12,7 @@ import { syncOptionsOf } from '../api/sync-service';
 import { syncRunLabels } from '../config/temporal-identity';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import type { ScheduledSync } from '../workflows/scheduled-sync';
-import { startHaloStandin, type HaloStandin } from '../test/halo-standin';
+import { startHaloStandin, type HaloStandin } from '../standin';
 import { createTestDatabase } from '../test/support/database';
 import { runHistories } from '../test/support/histories';
 import {
@@ -23,8 +23,8 @@ import {
   setNamePattern,
   type RecordingName,
 } from '../test/support/recorded-histories';
+import { seedIntegration } from '../test/support/seed';
 import {
-  seedIntegration,
   startTestWorker,
   syncServiceFor,
   syncToEnd,
@@ -62,7 +62,10 @@ const client = temporalEnv.client;
 const histories = new Map<string, temporal.api.history.v1.IHistory>();
 
 try {
-  const { account, integration } = await seedIntegration(database, config, standin.settings);
+  const { account, integration } = await seedIntegration(database.db, {
+    settings: standin.settings,
+    encryptionKey: config.ENCRYPTION_KEY,
+  });
   const target = targetOf(account, integration);
 
   const full = await syncToEnd(config, database, client, target, 'full');

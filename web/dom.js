@@ -71,3 +71,17 @@ export function definitionList(pairs, className = 'facts') {
     ]),
   );
 }
+
+/** A one-line form: on submit the last message is hidden, then `submit` runs and any error goes to `fail`. */
+export function inlineForm({ message, submit, fail }, ...children) {
+  const onSubmit = async (event) => {
+    event.preventDefault();
+    message.hidden = true;
+    try {
+      await submit();
+    } catch (error) {
+      fail(error);
+    }
+  };
+  return h('form', { class: 'inline-form', novalidate: true, onSubmit }, ...children);
+}

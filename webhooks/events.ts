@@ -4,7 +4,7 @@ import type { SyncRun, WebhookEvent } from '../db/schema/index';
 const permissionWords = /permission|credential|secret|client id|unauthori[sz]ed|refused|tenant/i;
 
 /** A next step for a failed run, so a message read at 3 a.m. says what to do. */
-export function whatToDoAbout(error: string): string {
+function whatToDoAbout(error: string): string {
   return permissionWords.test(error)
     ? "Check the integration's Halo application (credentials, permissions, tenant), then run a full sync."
     : 'The next scheduled sync tries again; if it keeps failing, check that Halo is reachable and run a sync by hand.';

@@ -11,7 +11,7 @@ import { createActivities, type ActivityDeps } from '../activities/sync-activiti
 import { createUpkeepActivities } from '../activities/upkeep-activities';
 import { createWebhookActivities } from '../activities/webhook-activities';
 
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface SyncWorkerOptions {
   connection: NativeConnection;

@@ -2,11 +2,10 @@
 import { existsSync } from 'node:fs';
 import { NativeConnection, Runtime, makeTelemetryFilterString } from '@temporalio/worker';
 import { sql } from 'drizzle-orm';
-import { budgetDefaultsOf, loadConfig } from '../config/env';
+import { loadConfig } from '../config/env';
 import { describeTemporalConnection, temporalConnectionOptions } from '../config/temporal-connection';
-import { createPostgresRequestBudget } from '../db/request-budget-store';
 import { createDatabase } from '../db/client';
-import { parseEncryptionKeys } from '../db/crypto';
+import { activityDepsOf } from './activity-deps';
 import { createSyncWorker } from './create-worker';
 import { startWorkerHttp } from './http';
 import { createWorkerLogger } from './logging';
@@ -27,10 +26,11 @@ Runtime.install({
   },
 });
 
-const encryptionKey = parseEncryptionKeys(config.ENCRYPTION_KEY);
 const database = createDatabase(config.DATABASE_URL, { max: config.DB_POOL_MAX });
-const requestBudget = createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) });
-const metrics = createWorkerMetrics(requestBudget);
+const deps = activityDepsOf(config, database.db, {
+  onHaloRequest: (info) => metrics.observeHaloRequest(info),
+});
+const metrics = createWorkerMetrics(deps.requestBudget);
 let state: () => string = () => 'STARTING';
 const http =
   config.WORKER_HTTP_PORT !== undefined
@@ -66,18 +66,7 @@ const worker = await createSyncWorker({
   shutdownGraceMs: config.WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
   webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
   ...(bundlePath !== undefined ? { workflowBundle: { codePath: bundlePath } } : {}),
-  deps: {
-    db: database.db,
-    encryptionKey,
-    allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
-    haloTimeoutMs: config.HALO_TIMEOUT_MS,
-    incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
-    requestBudget,
-    onHaloRequest: (info) => metrics.observeHaloRequest(info),
-    ...(config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS !== undefined
-      ? { haloRateLimitMaxWaitMs: config.HALO_RATE_LIMIT_MAX_WAIT_SECONDS * 1000 }
-      : {}),
-  },
+  deps,
 });
 state = () => worker.getState();
 

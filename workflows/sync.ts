@@ -17,6 +17,8 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/sync-activities';
 import type { FirstPage, PageCounts, SyncKind, SyncPageResult, SyncPlan } from '../activities/types';
+import { failureTypes } from '../config/temporal-identity';
+import type { HaloErrorName } from '../halo/errors';
 import type { HaloKind } from '../halo/records';
 import { effectivePageSize, pagesFor } from '../halo/paging';
 import { addPageCounts, emptyPageCounts, syncOrder } from './paging';
@@ -83,19 +85,13 @@ export interface SyncOutcome {
 
 export const progressQuery = defineQuery<SyncProgress>('progress');
 
+// No non-retryable types by name: each failure says so itself (activities/failures.ts), from the Halo
+// error's `retryable` flag, and always for a wait (slept out in afterWaits) or a deleted integration.
 const retry = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
   maximumAttempts: 10,
-  nonRetryableErrorTypes: [
-    'HaloAuthError',
-    'HaloPermissionError',
-    'HaloUrlRejectedError',
-    'IntegrationNotFoundError',
-    // A wait is never retried by the policy: the workflow sleeps it out (afterWaits).
-    'HaloBudgetWait',
-  ],
 };
 
 function pageActivities(options: SyncOptions) {
@@ -422,7 +418,7 @@ async function afterWaits<T>(call: () => Promise<T>): Promise<T> {
 
 function budgetWaitOf(error: unknown): number | null {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
-  if (error.cause.type !== 'HaloBudgetWait') return null;
+  if (error.cause.type !== failureTypes.budgetWait) return null;
   const detail = error.cause.details?.[0] as { waitMs?: unknown } | undefined;
   return typeof detail?.waitMs === 'number' ? detail.waitMs : 1000;
 }
@@ -432,22 +428,28 @@ function throwIfCancelled(): void {
   if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('The sync was cancelled');
 }
 
+// Every Halo error's message is written for a person (halo/response.ts); the compiler holds this to the
+// classes of halo/errors.ts, both ways.
+const haloErrorTypes = {
+  HaloAuthError: true,
+  HaloPermissionError: true,
+  HaloRateLimitError: true,
+  HaloNotFoundError: true,
+  HaloServerError: true,
+  HaloBadResponseError: true,
+  HaloUnreachableError: true,
+  HaloUrlRejectedError: true,
+} satisfies Record<HaloErrorName, true>;
+
 /**
- * Failure types whose message is written for a person: the Halo errors (halo/errors.ts) and the sentences
- * activities put in place of anything else (activities/failures.ts). A test keeps this list in step.
+ * Failure types whose message is written for a person: the Halo errors and the sentences activities put in
+ * place of anything else (activities/failures.ts).
  */
 export const userFacingFailureTypes: ReadonlySet<string> = new Set([
-  'HaloAuthError',
-  'HaloPermissionError',
-  'HaloRateLimitError',
-  'HaloNotFoundError',
-  'HaloServerError',
-  'HaloBadResponseError',
-  'HaloUnreachableError',
-  'HaloUrlRejectedError',
-  'IntegrationNotFoundError',
-  'SyncDatabaseError',
-  'SyncInternalError',
+  ...Object.keys(haloErrorTypes),
+  failureTypes.integrationNotFound,
+  failureTypes.database,
+  failureTypes.internal,
 ]);
 
 /**

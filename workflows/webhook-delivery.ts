@@ -7,6 +7,7 @@ export interface DeliverWebhookInput {
 
 // A receiver that is down for a night still gets the event: retries back off to one an hour and go on for
 // a day and an hour. Each attempt is short (the POST has its own deadline), so waiting holds no worker slot.
+// A receiver the URL guard refuses is not retried: the activity's failure says so itself (nonRetryable).
 const { deliverWebhook } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '25 hours',
@@ -14,7 +15,6 @@ const { deliverWebhook } = proxyActivities<WebhookActivities>({
     initialInterval: '10 seconds',
     backoffCoefficient: 2,
     maximumInterval: '1 hour',
-    nonRetryableErrorTypes: ['WebhookUrlRejected'],
   },
 });
 const { giveUpDelivery } = proxyActivities<WebhookActivities>({

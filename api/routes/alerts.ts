@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration } from '../../db/integrations-repository';
 import { setStaleAfterHours } from '../../db/stale-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';
+import { accountIntegration } from '../integration-scope';
 import { idParams } from './integrations';
 
 export const alertsBody = z.strictObject({
@@ -34,8 +34,7 @@ export const alertRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app,
     response: { 200: alertsSchema.describe('Its own setting or the default') },
   };
   app.get('/integrations/:id/alerts', { schema: getIntegrationsIdAlertsSchema }, async (request) => {
-    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
-    if (!row) throw notFound('Integration');
+    const row = await accountIntegration(deps.db, accountOf(request).id, request.params.id);
     return view(row.staleAfterHours);
   });
 

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration, setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
+import { setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
 import type { AppDeps } from '../app';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';
+import { accountIntegration } from '../integration-scope';
 import { idParams } from './integrations';
 
 // Halo's published limit is about 300 requests per rolling 5 minutes; some tenants allow more.
@@ -35,8 +36,7 @@ export const budgetRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     response: { 200: budgetSchema.describe('Its own limits, or the service defaults') },
   };
   app.get('/integrations/:id/budget', { schema: getIntegrationsIdBudgetSchema }, async (request) => {
-    const row = await findIntegration(deps.db, accountOf(request).id, request.params.id);
-    if (!row) throw notFound('Integration');
+    const row = await accountIntegration(deps.db, accountOf(request).id, request.params.id);
     return view(row);
   });
 

@@ -6,7 +6,7 @@ import {
   type ChangeEntry,
   type ChangePosition,
 } from '../../db/changes-repository';
-import { findIntegration } from '../../db/integrations-repository';
+import { findAccountIntegration } from '../../db/integrations-repository';
 import type { HaloKind } from '../../halo/records';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
@@ -84,7 +84,7 @@ export const changeRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
   };
   app.get('/changes', { schema: getChangesSchema }, async (request) => {
     const { integrationId, kind, after, limit } = request.query;
-    if (!(await findIntegration(deps.db, accountOf(request).id, integrationId)))
+    if (!(await findAccountIntegration(deps.db, accountOf(request).id, integrationId)))
       throw notFound('Integration');
     const entries = await readChanges(deps.db, {
       integrationId,

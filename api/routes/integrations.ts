@@ -1,28 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { decryptSecret, encryptSecret } from '../../db/crypto';
-import {
-  deleteIntegration,
-  findIntegration,
-  findIntegrationById,
-  insertIntegration,
-  listIntegrations,
-  updateIntegration,
-  type IntegrationRow,
-} from '../../db/integrations-repository';
-import { findRunningSyncRun, listSyncRuns } from '../../db/sync-runs-repository';
-import { haloSettingsSchema, type HaloSettings } from '../../halo/settings';
+import { listIntegrations } from '../../db/integrations-repository';
+import { listSyncRuns } from '../../db/sync-runs-repository';
+import { haloSettingsSchema } from '../../halo/settings';
 import type { AppDeps } from '../app';
-import { audit, changedSettings } from '../audit';
+import { audit } from '../audit';
 import { accountOf } from '../auth';
-import { ApiError, invalidRequest, notFound } from '../errors';
-import { checkHaloCredentials } from '../halo-check';
+import { ApiError, notFound } from '../errors';
+import { accountIntegration } from '../integration-scope';
+import { targetOf, type AuditNote, type IntegrationService } from '../integration-service';
 import { explainOutage } from '../outages';
-import { requireSecretForNewHalo } from '../secret-rebinding';
 import { defaultScheduleSettings, type Schedules } from '../schedules';
-import type { SyncService, SyncTarget } from '../sync-service';
+import type { SyncService } from '../sync-service';
 import {
   integrationSavedSchema,
   integrationSchema,
@@ -63,11 +53,10 @@ export const scheduleBody = z.strictObject({
   paused: z.boolean().optional(),
 });
 
-const targetOf = (row: IntegrationRow): SyncTarget => ({
-  accountId: row.accountId,
-  integrationId: row.id,
-  tenant: row.tenant,
-});
+const auditFor =
+  (request: FastifyRequest): AuditNote =>
+  (action, details) =>
+    audit(request, action, details);
 
 function historyCursor(run: { startedAt: Date; id: string }): string {
   return Buffer.from(`${run.startedAt.toISOString()}|${run.id}`).toString('base64url');
@@ -102,20 +91,11 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
   deps: AppDeps;
   syncs: SyncService;
   schedules: Schedules;
-}> = async (app, { deps, syncs, schedules }) => {
+  integrations: IntegrationService;
+}> = async (app, { deps, syncs, schedules, integrations }) => {
   const settingsSchema = haloSettingsSchema({ allowPrivate: deps.config.ALLOW_PRIVATE_HALO_URLS });
-  const haloCheck = (settings: HaloSettings) =>
-    checkHaloCredentials(settings, {
-      allowPrivate: deps.config.ALLOW_PRIVATE_HALO_URLS,
-      timeoutMs: deps.config.HALO_TIMEOUT_MS,
-    });
-
-  async function ownIntegration(request: FastifyRequest): Promise<IntegrationRow> {
-    const { id } = request.params as z.output<typeof idParams>;
-    const row = await findIntegration(deps.db, accountOf(request).id, id);
-    if (!row) throw notFound('Integration');
-    return row;
-  }
+  const ownIntegration = (request: FastifyRequest) =>
+    accountIntegration(deps.db, accountOf(request).id, (request.params as z.output<typeof idParams>).id);
 
   // Save HaloITSM Setup: check with Halo, store (secret encrypted), schedule, start the first full sync.
   const postIntegrationsHaloSchema = {
@@ -128,48 +108,10 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
     response: { 202: integrationSavedSchema.describe('Saved; the sync that started'), ...haloErrors },
   };
   app.post('/integrations/halo', { schema: postIntegrationsHaloSchema }, async (request, reply) => {
-    const account = accountOf(request);
-    const settings = request.body;
-    const { tokenScope } = await haloCheck(settings);
-
-    const id = randomUUID();
-    const integration = await insertIntegration(deps.db, {
-      id,
-      accountId: account.id,
-      settings,
-      clientSecretEnc: encryptSecret(deps.encryptionKey, settings.clientSecret, id),
-      clientSecretLast4: settings.clientSecret.slice(-4),
-      tokenScope,
-    });
-    let scheduled = false;
-    try {
-      await schedules.create(targetOf(integration), defaultScheduleSettings(deps.config));
-      scheduled = true;
-      const { run } = await syncs.startSync(targetOf(integration), 'full');
-      await audit(request, 'integration.created', {
-        integrationId: id,
-        tenant: settings.tenant,
-        syncId: run.id,
-      });
-      return await reply
-        .code(202)
-        .send({ integration: integrationView(integration), sync: syncView(run, syncs) });
-    } catch (error) {
-      // Half a setup helps no one: without its schedule and first sync the integration is taken back out.
-      // (A schedule left behind in Temporal finds no integration and starts nothing.)
-      if (scheduled) await schedules.remove(id).catch(() => undefined);
-      const removed = await deleteIntegration(deps.db, account.id, id).then(
-        () => true,
-        () => false,
-      );
-      throw removed
-        ? explainOutage(error, 'Nothing was saved and no sync started.', false)
-        : explainOutage(
-            error,
-            'The integration was saved but its sync did not start, and it could not be taken back out.',
-            true,
-          );
-    }
+    const saved = await integrations.create(accountOf(request).id, request.body, auditFor(request));
+    return reply
+      .code(202)
+      .send({ integration: integrationView(saved.integration), sync: syncView(saved.run, syncs) });
   });
 
   const getIntegrationsSchema = {
@@ -209,49 +151,10 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
   };
   app.put('/integrations/:id', { schema: putIntegrationsIdSchema }, async (request, reply) => {
     const current = await ownIntegration(request);
-    const patch = request.body;
-    const stored = await findIntegrationById(deps.db, current.id);
-    if (!stored) throw notFound('Integration');
-    const merged = settingsSchema.safeParse({
-      resourceServerUrl: current.resourceServerUrl,
-      authServerUrl: current.authServerUrl,
-      tenant: current.tenant,
-      clientId: current.clientId,
-      clientSecret: decryptSecret(deps.encryptionKey, stored.clientSecretEnc, stored.id),
-      ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
-    });
-    if (!merged.success) throw invalidRequest(merged.error, 'body');
-    requireSecretForNewHalo(current, merged.data, patch.clientSecret !== undefined);
-    const { tokenScope } = await haloCheck(merged.data);
-
-    const updated = await updateIntegration(deps.db, current.accountId, current.id, {
-      settings: merged.data,
-      clientSecretEnc: encryptSecret(deps.encryptionKey, merged.data.clientSecret, current.id),
-      clientSecretLast4: merged.data.clientSecret.slice(-4),
-      tokenScope,
-    });
-    if (!updated) throw notFound('Integration');
-    const before = {
-      ...current,
-      clientSecret: decryptSecret(deps.encryptionKey, stored.clientSecretEnc, stored.id),
-    };
-    await audit(request, 'integration.updated', {
-      integrationId: current.id,
-      fields: changedSettings(before, merged.data),
-    });
-    try {
-      const { run } = await syncs.startSync(targetOf(updated), 'full');
-      return await reply
-        .code(202)
-        .send({ integration: integrationView(updated), sync: syncView(run, syncs) });
-    } catch (error) {
-      // Halo accepted the values and they are stored; only the sync waits for Temporal.
-      throw explainOutage(
-        error,
-        'The new settings were saved, but the sync did not start; start one when Temporal is back.',
-        true,
-      );
-    }
+    const saved = await integrations.update(current, request.body, auditFor(request));
+    return reply
+      .code(202)
+      .send({ integration: integrationView(saved.integration), sync: syncView(saved.run, syncs) });
   });
 
   // Stops everything the integration has running, then removes it with all it synced.
@@ -262,28 +165,7 @@ export const integrationRoutes: FastifyPluginAsyncZod<{
     response: { 204: noBody('Removed') },
   };
   app.delete('/integrations/:id', { schema: deleteIntegrationsIdSchema }, async (request, reply) => {
-    const integration = await ownIntegration(request);
-    // Each step is safe to repeat, so after an outage the same DELETE finishes the job.
-    try {
-      await schedules.remove(integration.id);
-    } catch (error) {
-      throw explainOutage(error, 'Nothing was deleted.', false);
-    }
-    try {
-      const running = await findRunningSyncRun(deps.db, integration.id);
-      if (running) await syncs.cancelSync(running);
-      await deleteIntegration(deps.db, integration.accountId, integration.id);
-    } catch (error) {
-      throw explainOutage(
-        error,
-        'Its schedule was removed, but the integration was not deleted; send the DELETE again.',
-        true,
-      );
-    }
-    await audit(request, 'integration.deleted', {
-      integrationId: integration.id,
-      tenant: integration.tenant,
-    });
+    await integrations.remove(await ownIntegration(request), auditFor(request));
     return reply.code(204).send();
   });
 

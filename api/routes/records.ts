@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { findIntegration, listIntegrations } from '../../db/integrations-repository';
 import { countAssetsPerCustomer, findRecord, listRecords, type RowOfKind } from '../../db/records-repository';
 import type { AppDeps } from '../app';
 import { accountOf } from '../auth';
-import { ApiError, notFound } from '../errors';
+import { notFound } from '../errors';
+import { integrationFor } from '../integration-scope';
 import { assetRef, customerView, hardwareView, softwareView } from '../record-views';
 import { sendCsv, wantsCsv, withBom } from '../csv';
 import { clockOf, formatParam, lifecycleFilterOf, lifecycleFilterQuery } from '../lifecycle-query';
@@ -90,25 +90,6 @@ const customersPage = pageSchema(
 );
 
 export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app, { deps }) => {
-  /** The integration a listing is about: the one named, or the account's only one. */
-  async function integrationFor(
-    accountId: string,
-    integrationId: string | undefined,
-  ): Promise<string | null> {
-    if (integrationId) {
-      const row = await findIntegration(deps.db, accountId, integrationId);
-      if (!row) throw notFound('Integration');
-      return row.id;
-    }
-    const all = await listIntegrations(deps.db, accountId);
-    if (all.length > 1) {
-      throw new ApiError('invalid_request', 'This account has several integrations: pass integrationId.', {
-        fields: { integrationId: 'required when the account has several integrations' },
-      });
-    }
-    return all[0]?.id ?? null;
-  }
-
   /**
    * A hardware asset's place in Halo's tree: its parent and its first children (all of them through
    * `GET /v1/assets?parentId=`), so the detail shows what a device is part of and what hangs off it.
@@ -150,7 +131,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     const account = accountOf(request);
     const filter = lifecycleFilterOf(kind, query);
     const csv = wantsCsv(request, query.format);
-    const integrationId = await integrationFor(account.id, query.integrationId);
+    const integrationId = await integrationFor(deps.db, account.id, query.integrationId);
     if (!integrationId) {
       return csv ? sendCsv(reply, `${kind}-assets.csv`, '\uFEFF') : { items: [], nextCursor: null };
     }
@@ -202,7 +183,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
     },
   };
   app.get('/assets/:kind/:haloId', { schema: getAssetsKindHaloIdSchema }, async (request) => {
-    const integrationId = await integrationFor(accountOf(request).id, request.query.integrationId);
+    const integrationId = await integrationFor(deps.db, accountOf(request).id, request.query.integrationId);
     if (!integrationId) throw notFound('Asset');
     const { kind, haloId } = request.params;
     if (kind === 'hardware') {
@@ -227,7 +208,7 @@ export const recordRoutes: FastifyPluginAsyncZod<{ deps: AppDeps }> = async (app
   };
   app.get('/customers', { schema: getCustomersSchema }, async (request) => {
     const { limit, cursor: after, q, includeDeleted, integrationId: named } = request.query;
-    const integrationId = await integrationFor(accountOf(request).id, named);
+    const integrationId = await integrationFor(deps.db, accountOf(request).id, named);
     if (!integrationId) return { items: [], nextCursor: null };
     const rows = await listRecords(deps.db, 'customers', {
       integrationId,

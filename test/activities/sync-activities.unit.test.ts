@@ -16,7 +16,7 @@ import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import type { Integration } from '../../db/schema/index';
 import { tenantKeyOf, type RequestBudget } from '../../halo/budget';
 import { createMemoryRequestBudget } from '../../halo/budget-memory';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 
 const key = parseEncryptionKey(randomBytes(32).toString('hex'));
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../../db/accounts-repository';
-import { seedIntegration } from '../db/fixtures';
+import { seedIntegration } from '../support/seed';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { testConfig } from '../support/system';

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { waitFor } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { injectAs } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createTeam } from '../support/people';

@@ -3,10 +3,11 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { createAccount } from '../../db/accounts-repository';
 import { budgetLimitsOf } from '../../db/request-budget-repository';
-import { findIntegrationById } from '../../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../../db/integrations-repository';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
   let database: TestDatabase;
@@ -33,7 +34,10 @@ describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
       clientId: 'client',
       clientSecret: 'secret',
     };
-    const { account, integration } = await seedIntegration(database, config, settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const other = await createAccount(database.db, 'Other');
     const call = (method: 'GET' | 'PUT', body?: unknown, key = account.apiKey) =>
       app.inject({
@@ -48,7 +52,7 @@ describe("an integration's Halo request budget", { timeout: 60_000 }, () => {
     assert.equal(set.statusCode, 200);
     assert.deepEqual(set.json(), { requests: 450, windowSeconds: 300, usingDefaults: false });
     // What the activities hand the budget for this integration.
-    assert.deepEqual(budgetLimitsOf((await findIntegrationById(database.db, integration.id))!), {
+    assert.deepEqual(budgetLimitsOf((await loadIntegrationWithSecret(database.db, integration.id))!), {
       requests: 450,
       windowMs: 300_000,
     });

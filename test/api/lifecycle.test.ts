@@ -9,7 +9,8 @@ import { upsertRecords } from '../../db/records-repository';
 import { claimSyncRun, finishSyncRun } from '../../db/sync-runs-repository';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { customer, hardware, software } from '../db/fixtures';
 
 const day = 86_400_000;
@@ -36,7 +37,10 @@ describe('lifecycle over the API', { timeout: 120_000 }, () => {
     database = await createTestDatabase();
     offline = await buildOfflineApp(database, config);
     app = offline.app;
-    const { account, integration } = await seedIntegration(database, config, settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     key = account.apiKey;
     integrationId = integration.id;
     otherKey = (await createAccount(database.db, 'Other MSP')).apiKey;

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { lastSuccessMetric, registerLastSuccessGauge } from '../../api/metrics-last-success';
-import { seedIntegration } from '../db/fixtures';
+import { seedIntegration } from '../support/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 describe('the last-success gauge', () => {

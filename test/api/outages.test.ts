@@ -10,12 +10,13 @@ import { buildApp } from '../../api/app';
 import { apiTemporalInterceptors } from '../../api/unreachable';
 import { createDatabase, type DatabaseHandle } from '../../db/client';
 import { parseEncryptionKey } from '../../db/crypto';
-import { findIntegrationById } from '../../db/integrations-repository';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { loadIntegrationWithSecret } from '../../db/integrations-repository';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort } from '../support/processes';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 /** Well inside "a few seconds", and far below the 18–37 s an unbounded Temporal call took. */
 const promptMs = 5000;
@@ -73,7 +74,10 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
   });
 
   it('saves nothing on Save, and says so', async () => {
-    const { account } = await seedIntegration(database, config, standin.settings);
+    const { account } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const before = await database.sql`select count(*)::int as n from integrations`;
     const message = assertOutage(
       await timed({
@@ -90,9 +94,12 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
   });
 
   it('keeps the new settings of a PUT, says they were saved and that no sync started', async () => {
-    const { account, integration } = await seedIntegration(database, config, {
-      ...standin.settings,
-      clientSecret: 'the-old-secret-0000',
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: {
+        ...standin.settings,
+        clientSecret: 'the-old-secret-0000',
+      },
+      encryptionKey: config.ENCRYPTION_KEY,
     });
     const message = assertOutage(
       await timed({
@@ -105,7 +112,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
       true,
     );
     assert.match(message, /new settings were saved, but the sync did not start/);
-    const stored = await findIntegrationById(database.db, integration.id);
+    const stored = await loadIntegrationWithSecret(database.db, integration.id);
     assert.equal(stored?.clientSecretLast4, standin.settings.clientSecret.slice(-4));
     const runs =
       await database.sql`select status, error from sync_runs where integration_id = ${integration.id}`;
@@ -117,7 +124,10 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
   });
 
   it('starts no sync, changes no schedule and deletes nothing, saying so', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const headers = { authorization: `Bearer ${account.apiKey}` };
     const url = `/v1/integrations/${integration.id}`;
 
@@ -137,7 +147,7 @@ describe('the API while a dependency is down', { timeout: 120_000 }, () => {
     assert.match(assertOutage(schedule, 'temporal_unavailable', false), /schedule was not changed/);
     const deleted = await timed({ method: 'DELETE', url, headers });
     assert.match(assertOutage(deleted, 'temporal_unavailable', false), /Nothing was deleted/);
-    assert.ok(await findIntegrationById(database.db, integration.id), 'the integration is still there');
+    assert.ok(await loadIntegrationWithSecret(database.db, integration.id), 'the integration is still there');
   });
 });
 

@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { findIntegrationById } from '../../db/integrations-repository';
+import { loadIntegrationWithSecret } from '../../db/integrations-repository';
 import { startTinyServer, type TinyServer } from '../halo/tiny-server';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { buildOfflineApp } from '../support/api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 describe('changing where an integration points', { timeout: 60_000 }, () => {
   const config = testConfig();
@@ -44,7 +45,10 @@ describe('changing where an integration points', { timeout: 60_000 }, () => {
   });
 
   async function integration() {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const put = (payload: Record<string, string>) =>
       app.inject({
         method: 'PUT',
@@ -64,7 +68,7 @@ describe('changing where an integration points', { timeout: 60_000 }, () => {
       const { id, put } = await integration();
       const [tokenRequests, before] = [
         standin.stats.tokenRequests,
-        await findIntegrationById(database.db, id),
+        await loadIntegrationWithSecret(database.db, id),
       ];
       const response = await put({ [field]: value() });
       assert.equal(response.statusCode, 400, response.body);
@@ -73,7 +77,7 @@ describe('changing where an integration points', { timeout: 60_000 }, () => {
       assert.match(error.fields['clientSecret'] ?? '', /Enter the Client Secret/);
       assert.deepEqual(received, [], 'the hostile host was contacted');
       assert.equal(standin.stats.tokenRequests, tokenRequests, 'Halo was asked for a token');
-      assert.deepEqual(await findIntegrationById(database.db, id), before);
+      assert.deepEqual(await loadIntegrationWithSecret(database.db, id), before);
     });
   }
 

@@ -10,9 +10,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { syncWorkflowId } from '../../config/temporal-identity';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, startTestWorker, testConfig } from '../support/system';
+import { startTestWorker, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('starting a sync while another one finishes', { timeout: 240_000 }, () => {
@@ -46,7 +47,10 @@ describe('starting a sync while another one finishes', { timeout: 240_000 }, () 
   });
 
   async function seeded() {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const start = () =>
       app.inject({
         method: 'POST',

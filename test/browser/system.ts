@@ -10,7 +10,7 @@ import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
 import { waitFor, type Child } from '../../scripts/children';
 import { freePort, processEnv, startServiceProcesses } from '../support/processes';
-import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
+import { startHaloStandin, type HaloStandin, type StandinOptions } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTemporalDevServer } from '../support/temporal';
 

@@ -7,7 +7,8 @@ import { createDatabase } from '../../db/client';
 import { upsertRecords } from '../../db/records-repository';
 import { softDeleteUnseen } from '../../db/soft-delete-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { hardware, seedIntegration } from './fixtures';
+import { hardware } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 const positionOf = (e: ChangeEntry): ChangePosition => ({ xid: e.xid, id: e.id });
 const isAfter = (a: ChangePosition, b: ChangePosition) =>

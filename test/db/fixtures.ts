@@ -1,8 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import type { CustomerRecord, HardwareRecord, SoftwareRecord } from '../../halo/records';
-import { createAccount } from '../../db/accounts-repository';
-import type { Executor } from '../../db/client';
-import { insertIntegration } from '../../db/integrations-repository';
 
 export function hardware(haloId: number, overrides: Partial<HardwareRecord> = {}): HardwareRecord {
   return {
@@ -61,23 +57,4 @@ export function customer(haloId: number, overrides: Partial<CustomerRecord> = {}
     raw: { id: haloId, name: `Customer ${haloId}` },
     ...overrides,
   };
-}
-
-/** An account with one integration, the minimum every record row needs. */
-export async function seedIntegration(db: Executor): Promise<{ accountId: string; integrationId: string }> {
-  const { accountId } = await createAccount(db, 'Test MSP');
-  const integrationId = randomUUID();
-  await insertIntegration(db, {
-    id: integrationId,
-    accountId,
-    settings: {
-      resourceServerUrl: 'https://acme.haloitsm.com/api',
-      authServerUrl: 'https://acme.haloitsm.com/auth',
-      tenant: 'acme',
-      clientId: randomUUID(),
-    },
-    clientSecretEnc: 'v1.x.y.z',
-    clientSecretLast4: 'abcd',
-  });
-  return { accountId, integrationId };
 }

@@ -4,8 +4,8 @@ import { after, before, describe, it } from 'node:test';
 import { createAccount } from '../../db/accounts-repository';
 import { decryptSecret, encryptSecret } from '../../db/crypto';
 import {
-  findIntegration,
-  findIntegrationById,
+  findAccountIntegration,
+  loadIntegrationWithSecret,
   insertIntegration,
   listIntegrations,
 } from '../../db/integrations-repository';
@@ -41,16 +41,16 @@ void describe('integrations repository', () => {
     assert.equal(created.id, id);
     assert.ok(!('clientSecretEnc' in created));
 
-    const found = await findIntegration(t.db, accountId, id);
+    const found = await findAccountIntegration(t.db, accountId, id);
     assert.equal(found?.clientId, settings.clientId);
     assert.equal(found?.tenant, '');
     assert.ok(found && !('clientSecretEnc' in found));
 
-    assert.equal(await findIntegration(t.db, otherAccountId, id), null);
-    assert.equal(await findIntegration(t.db, accountId, randomUUID()), null);
-    assert.equal(await findIntegration(t.db, accountId, 'not-a-uuid'), null);
+    assert.equal(await findAccountIntegration(t.db, otherAccountId, id), null);
+    assert.equal(await findAccountIntegration(t.db, accountId, randomUUID()), null);
+    assert.equal(await findAccountIntegration(t.db, accountId, 'not-a-uuid'), null);
 
-    const full = await findIntegrationById(t.db, id);
+    const full = await loadIntegrationWithSecret(t.db, id);
     assert.ok(full);
     assert.equal(decryptSecret(key, full.clientSecretEnc, id), 'secret-value');
 

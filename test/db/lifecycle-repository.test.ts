@@ -7,7 +7,8 @@ import { hardwareLifecycleCondition, lifecycleOf, type LifecycleFilter } from '.
 import { resolveClock, type LifecycleClock } from '../../db/lifecycle-sql';
 import { listRecords, upsertRecords } from '../../db/records-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { hardware, seedIntegration } from './fixtures';
+import { hardware } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 const clock: LifecycleClock = { asOf: '2026-06-15', expiringWithinDays: 90 };
 const at = (iso: string) => new Date(iso);

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { listRecords, upsertRecords } from '../../db/records-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { hardware, seedIntegration, software } from './fixtures';
+import { hardware, software } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 void describe('search', () => {
   let t: TestDatabase;

@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import type { Executor } from '../../db/client';
 import { countRecords, listRecords, upsertRecords } from '../../db/records-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { customer, hardware, seedIntegration, software } from './fixtures';
+import { customer, hardware, software } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 void describe('records repository', () => {
   let t: TestDatabase;

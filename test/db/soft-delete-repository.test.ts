@@ -4,7 +4,8 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { countRecords, upsertRecords } from '../../db/records-repository';
 import { softDeleteUnseen } from '../../db/soft-delete-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { hardware, seedIntegration } from './fixtures';
+import { hardware } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 void describe('softDeleteUnseen', () => {
   let t: TestDatabase;

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { createApiMetrics } from '../../api/metrics';
 import { deleteSyncRun, finishSyncRun, insertSyncRun, recordPage } from '../../db/sync-runs-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration } from './fixtures';
+import { seedIntegration } from '../support/seed';
 
 void describe('sync run totals', () => {
   let t: TestDatabase;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createAccount } from '../../db/accounts-repository';
 import type { Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
+import { startHaloStandin, type HaloStandin, type StandinOptions } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { apiCaller, syncEnded, type Body } from '../support/http';

@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { waitFor, type Child } from '../../scripts/children';
 import { apiCaller, syncEnded } from '../support/http';
 import { freePort, processEnv, startServiceProcesses } from '../support/processes';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, runHistories } from '../support/histories';

@@ -11,11 +11,12 @@ import { parseEnv, type Config } from '../../config/env';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
 import { processEnv } from '../support/processes';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { busiestWindow } from '../halo/busiest-window';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, syncServiceFor, targetOf, waitForPages } from '../support/system';
+import { syncServiceFor, targetOf, waitForPages } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('the sync through faults, on real worker processes', { timeout: 600_000 }, () => {
@@ -71,7 +72,10 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
   async function tenant(opts: Parameters<typeof startHaloStandin>[0]) {
     const standin = await startHaloStandin(opts);
     standins.push(standin);
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     return { standin, target: targetOf(account, integration), integrationId: integration.id };
   }
 
@@ -236,8 +240,14 @@ describe('the sync through faults, on real worker processes', { timeout: 600_000
       return false;
     };
     standin.setFaults({ rateLimit: { requests: 10, windowMs: 2000 } });
-    const one = await seedIntegration(database, config, standin.settings);
-    const two = await seedIntegration(database, config, standin.settings);
+    const one = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
+    const two = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const syncs = syncServiceFor(config, database, temporal.client);
     const began = Date.now();
     const runs = await Promise.all([

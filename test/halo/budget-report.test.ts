@@ -7,7 +7,7 @@ import { createMemoryRequestBudget } from '../../halo/budget-memory';
 import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createHaloClient } from '../../halo/client';
 import { createMemoryTokenCache } from '../../halo/token-cache';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 let keys = 0;

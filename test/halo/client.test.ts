@@ -10,7 +10,7 @@ import {
   isHaloError,
 } from '../../halo/errors';
 import { createMemoryTokenCache } from '../../halo/token-cache';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { startTinyServer } from './tiny-server';
 
 let standin: HaloStandin;

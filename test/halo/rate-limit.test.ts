@@ -6,7 +6,7 @@ import { createPostgresRequestBudget } from '../../db/request-budget-store';
 import { createHaloClient, type HaloClientOptions } from '../../halo/client';
 import { HaloRateLimitError } from '../../halo/errors';
 import { createMemoryTokenCache } from '../../halo/token-cache';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { busiestWindow } from './busiest-window';
 

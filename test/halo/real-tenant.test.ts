@@ -14,7 +14,7 @@ import {
 } from '../../halo/errors';
 import { scopesStartingWith } from '../../halo/token';
 import { createMemoryTokenCache } from '../../halo/token-cache';
-import { startHaloStandin, type HaloStandin, type StandinOptions } from '../halo-standin';
+import { startHaloStandin, type HaloStandin, type StandinOptions } from '../../standin';
 import { startTinyServer } from './tiny-server';
 
 const opened: HaloStandin[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { delayAfterServerError, pauseAfterRateLimit, retryAfterMs } from '../../halo/retry-timing';
+import { pauseAfterRateLimit, retryAfterMs } from '../../halo/retry-timing';
 
 describe('retry timing', () => {
   it('reads Retry-After as seconds or as a date, and ignores what it cannot read', () => {
@@ -23,15 +23,5 @@ describe('retry timing', () => {
     assert.equal(pauseAfterRateLimit({ retryAfterMs: 12_000, windowMs: 300_000 }).ms, 12_000);
     assert.equal(pauseAfterRateLimit({ retryAfterMs: 86_400_000, windowMs: 300_000 }).ms, 15 * 60_000);
     assert.equal(pauseAfterRateLimit({ retryAfterMs: 0, windowMs: 300_000 }).ms, 1000);
-  });
-
-  it('backs off from server errors, doubling with jitter up to a cap', () => {
-    const low = () => 0;
-    const high = () => 0.999;
-    assert.equal(delayAfterServerError(1, { random: low }).ms, 250);
-    assert.equal(delayAfterServerError(2, { random: low }).ms, 500);
-    assert.ok(delayAfterServerError(2, { random: high }).ms <= 1000);
-    assert.ok(delayAfterServerError(10, { random: high }).ms <= 10_000);
-    assert.equal(delayAfterServerError(1, { retryAfterMs: 4000 }).ms, 4000);
   });
 });

@@ -8,7 +8,7 @@ import { parseEnv } from '../../config/env';
 import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort, processEnv } from '../support/processes';
-import { seedIntegration } from '../support/system';
+import { seedIntegration } from '../support/seed';
 
 async function startApi(vars: NodeJS.ProcessEnv): Promise<{ api: Child; base: string }> {
   const port = await freePort();
@@ -50,12 +50,15 @@ describe('the API process while a dependency is down', { timeout: 120_000 }, () 
     });
     children.push(api);
     const config = { ...parseEnv({ DATABASE_URL: database.url }), ENCRYPTION_KEY: encryptionKey };
-    const { account, integration } = await seedIntegration(database, config, {
-      resourceServerUrl: 'https://acme.haloitsm.com/api',
-      authServerUrl: 'https://acme.haloitsm.com/auth',
-      tenant: 'acme',
-      clientId: 'client',
-      clientSecret: 'secret',
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: {
+        resourceServerUrl: 'https://acme.haloitsm.com/api',
+        authServerUrl: 'https://acme.haloitsm.com/auth',
+        tenant: 'acme',
+        clientId: 'client',
+        clientSecret: 'secret',
+      },
+      encryptionKey: config.ENCRYPTION_KEY,
     });
 
     const ready = await timedFetch(`${base}/readyz`);

@@ -5,7 +5,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createAccount } from '../../db/accounts-repository';
 import { httpOk, startTsChild, waitFor, type Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort, processEnv } from '../support/processes';
 

@@ -13,7 +13,7 @@ import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
 import { httpOk, startChild, waitFor, workerNodeFlags, type Child } from '../../scripts/children';
 import { entryPoints, workflowBundleFile } from '../../scripts/entry-points';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { freePort, processEnv } from '../support/processes';
 import { startTemporalDevServer } from '../support/temporal';

@@ -10,9 +10,8 @@ import { toActivityFailure } from '../../activities/failures';
 import { userFailureMessages, userFailureTypes } from '../../activities/failures';
 import { apiLoggerOptions } from '../../api/logging';
 import { insertIntegration } from '../../db/integrations-repository';
-import * as haloErrors from '../../halo/errors';
 import { formatLogLine } from '../../worker/logging';
-import { describeFailure, userFacingFailureTypes } from '../../workflows/sync';
+import { describeFailure } from '../../workflows/sync';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 const storedSecret = 'v1.SENSITIVE-ciphertext-0123456789';
@@ -116,18 +115,5 @@ describe('database errors', { timeout: 60_000 }, () => {
     });
     assert.equal(describeFailure(wrap(halo)), 'Halo rejected the client credentials');
     assert.equal(describeFailure(wrap(toActivityFailure(failure) as Error)), userFailureMessages.database);
-  });
-
-  it('the workflow knows every failure type written for a person', () => {
-    const haloTypes = Object.values(haloErrors)
-      .filter(
-        (value): value is typeof haloErrors.HaloError =>
-          typeof value === 'function' && value.prototype instanceof haloErrors.HaloError,
-      )
-      .map((cls) => cls.name);
-    assert.ok(haloTypes.length >= 8);
-    for (const type of [...haloTypes, ...Object.values(userFailureTypes), 'IntegrationNotFoundError']) {
-      assert.ok(userFacingFailureTypes.has(type), type);
-    }
   });
 });

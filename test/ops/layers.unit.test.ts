@@ -19,7 +19,7 @@ describe('the layers', { timeout: 120_000 }, () => {
   it('refuse a halo/ import of db/', async () => {
     const messages = await lintWith(
       'halo/settings.ts',
-      "export { findIntegrationById } from '../db/integrations-repository';",
+      "export { loadIntegrationWithSecret } from '../db/integrations-repository';",
     );
     assert.ok(
       messages.some((m) => m.includes('no-restricted-imports') && m.includes('halo/ sits below')),
@@ -41,6 +41,16 @@ describe('the layers', { timeout: 120_000 }, () => {
       fromApi.some((m) => m.includes('db/ sits below')),
       fromApi.join('\n'),
     );
+  });
+
+  it('keep the Halo stand-in out of the product: api/, halo/ and the worker may not import it', async () => {
+    for (const file of ['api/app.ts', 'halo/settings.ts', 'worker/main.ts']) {
+      const messages = await lintWith(file, "export { startHaloStandin } from '../standin/index';");
+      assert.ok(
+        messages.some((m) => m.includes('may use the Halo stand-in')),
+        `${file}:\n${messages.join('\n')}`,
+      );
+    }
   });
 
   it('leave the files as they are clean', async () => {

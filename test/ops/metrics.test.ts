@@ -9,9 +9,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import { parseEncryptionKey } from '../../db/crypto';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, testConfig } from '../support/system';
+import { testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 import { freePort, unlessExited, processEnv } from '../support/processes';
 
@@ -75,7 +76,10 @@ describe('metrics after a sync', { timeout: 180_000 }, () => {
 
     // Halo's limiter, tighter than the budget we give the worker: some requests are answered 429.
     standin.setFaults({ rateLimit: { requests: 3, windowMs: 1000 } });
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const started = await app.inject({
       method: 'POST',
       url: `/v1/integrations/${integration.id}/syncs`,

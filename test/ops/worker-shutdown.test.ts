@@ -10,11 +10,12 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startTsChild, waitFor, type Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { runHistories } from '../support/histories';
-import { seedIntegration, syncServiceFor, targetOf, testConfig } from '../support/system';
+import { syncServiceFor, targetOf, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 import { freePort, unlessExited, processEnv } from '../support/processes';
 
@@ -87,7 +88,10 @@ describe('stopping a worker mid-sync', { timeout: 240_000 }, () => {
   });
 
   async function stopMidSync(): Promise<void> {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const firstPort = await freePort();
     const first = startWorker('worker-1', firstPort);
     const health = `http://127.0.0.1:${firstPort}/healthz`;

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { projectRoot } from '../../config/env';
 import { createAccount } from '../../db/accounts-repository';
 import { decryptSecret, encryptSecret } from '../../db/crypto';
-import { findIntegrationById, insertIntegration } from '../../db/integrations-repository';
+import { loadIntegrationWithSecret, insertIntegration } from '../../db/integrations-repository';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 
 function rotate(databaseUrl: string, encryptionKey: string) {
@@ -67,7 +67,8 @@ describe('npm run secrets:rotate', { timeout: 120_000 }, () => {
   it('re-encrypts every secret under the first key, reporting those no key opens', async () => {
     const keys = `${newKey.toString('hex')},${oldKey.toString('base64')}`;
     const before = new Map<string, Date>();
-    for (const id of secrets.keys()) before.set(id, (await findIntegrationById(database.db, id))!.updatedAt);
+    for (const id of secrets.keys())
+      before.set(id, (await loadIntegrationWithSecret(database.db, id))!.updatedAt);
 
     const run = await rotate(database.url, keys);
     assert.equal(run.code, 1, run.stderr);
@@ -78,7 +79,7 @@ describe('npm run secrets:rotate', { timeout: 120_000 }, () => {
     );
 
     for (const [id, secret] of secrets) {
-      const row = (await findIntegrationById(database.db, id))!;
+      const row = (await loadIntegrationWithSecret(database.db, id))!;
       assert.equal(decryptSecret(newKey, row.clientSecretEnc, id), secret, 'the new key alone opens it');
       assert.throws(() => decryptSecret(oldKey, row.clientSecretEnc, id));
       assert.equal(row.updatedAt.getTime(), before.get(id)?.getTime(), 'nothing else changed');

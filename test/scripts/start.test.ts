@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { portOpen, startTsChild, waitFor, type Child } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { apiCaller, syncEnded, type Body } from '../support/http';
 import { createTestDatabase, type TestDatabase } from '../support/database';

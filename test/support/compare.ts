@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Sql } from 'postgres';
-import type { HaloStandin } from '../halo-standin';
+import type { HaloStandin } from '../../standin';
 
 const tableOf = { customers: 'customers', hardware: 'hardware_assets', software: 'software_assets' } as const;
 const dataOf = { customers: 'customers', hardware: 'assets', software: 'licences' } as const;

@@ -2,12 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createSyncService } from '../../api/sync-service';
-import { budgetDefaultsOf, parseEnv, type Config } from '../../config/env';
-import { createPostgresRequestBudget } from '../../db/request-budget-store';
-import { createAccount } from '../../db/accounts-repository';
-import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
-import { insertIntegration } from '../../db/integrations-repository';
-import type { HaloSettings } from '../../halo/settings';
+import { parseEnv, type Config } from '../../config/env';
+import { activityDepsOf } from '../../worker/activity-deps';
 import { createSyncWorker } from '../../worker/create-worker';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { waitFor } from '../../scripts/children';
@@ -30,20 +26,6 @@ export function testConfig(overrides: Record<string, string> = {}): Config {
   return { ...env, ENCRYPTION_KEY: randomBytes(32).toString('hex') };
 }
 
-/** Stores an account and an integration directly, as a successful Save would. */
-export async function seedIntegration(database: TestDatabase, config: Config, settings: HaloSettings) {
-  const account = await createAccount(database.db, 'Test MSP');
-  const id = randomUUID();
-  const integration = await insertIntegration(database.db, {
-    id,
-    accountId: account.accountId,
-    settings,
-    clientSecretEnc: encryptSecret(parseEncryptionKey(config.ENCRYPTION_KEY), settings.clientSecret, id),
-    clientSecretLast4: settings.clientSecret.slice(-4),
-  });
-  return { account, integration };
-}
-
 export async function startTestWorker(
   connection: NativeConnection,
   database: TestDatabase,
@@ -56,14 +38,7 @@ export async function startTestWorker(
     maxConcurrentActivities: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     workflowBundle: await workflowBundle(),
     webhookTimeoutMs: config.WEBHOOK_TIMEOUT_SECONDS * 1000,
-    deps: {
-      db: database.db,
-      encryptionKey: parseEncryptionKey(config.ENCRYPTION_KEY),
-      allowPrivateHaloUrls: config.ALLOW_PRIVATE_HALO_URLS,
-      haloTimeoutMs: config.HALO_TIMEOUT_MS,
-      incrementalOverlapMs: config.SYNC_INCREMENTAL_OVERLAP_MINUTES * 60_000,
-      requestBudget: createPostgresRequestBudget(database.db, { defaults: budgetDefaultsOf(config) }),
-    },
+    deps: activityDepsOf(config, database.db),
   });
   return { worker, running: worker.run() };
 }

@@ -9,9 +9,10 @@ import { insertSyncRun } from '../../db/sync-runs-repository';
 import { insertWebhook } from '../../db/webhooks-repository';
 import { waitFor } from '../../scripts/children';
 import { FullSync } from '../../workflows/sync';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, startTestWorker, testConfig } from '../support/system';
+import { startTestWorker, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTimeSkippingServer } from '../support/temporal';
 import { startReceiver, type Receiver } from './receiver';
 
@@ -41,9 +42,12 @@ describe('webhooks hear how syncs end', { timeout: 180_000 }, () => {
 
   async function syncWithWebhook(clientSecret: string, format: 'json' | 'slack' | 'teams') {
     const before = receiver.received.length;
-    const { account, integration } = await seedIntegration(database, config, {
-      ...standin.settings,
-      clientSecret,
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: {
+        ...standin.settings,
+        clientSecret,
+      },
+      encryptionKey: config.ENCRYPTION_KEY,
     });
     const id = randomUUID();
     await insertWebhook(database.db, {

@@ -3,18 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { progressQuery } from '../../workflows/sync';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { historyText, largestPayload, runHistories } from '../support/histories';
-import {
-  seedIntegration,
-  startTestWorker,
-  syncServiceFor,
-  syncToEnd,
-  targetOf,
-  testConfig,
-} from '../support/system';
+import { startTestWorker, syncServiceFor, syncToEnd, targetOf, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240_000 }, () => {
@@ -49,7 +43,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
     syncToEnd(config, database, temporal.client, targetOf(account, integration));
 
   it('lands every customer, asset and licence exactly, through continue-as-new, with exact counts', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const tokensBefore = standin.stats.tokenRequests;
     const run = await syncOf(account, integration);
 
@@ -81,7 +78,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   });
 
   it('carries no asset data, client secret or access token through Temporal', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const run = await syncOf(account, integration);
     assert.equal(run.status, 'completed', run.error ?? '');
 
@@ -103,7 +103,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   });
 
   it('rewrites nothing on a second full sync of an unchanged tenant, and picks up an edit', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     await syncOf(account, integration);
     const edited = standin.data.assets[42]!;
     standin.touchAsset(edited.id, { key_field: 'renamed-host-42' });
@@ -118,7 +121,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   it('follows records added while it pages through', async () => {
     const local = await startHaloStandin({ seed: 7, customers: 5, assets: 600, licences: 5 });
     try {
-      const { account, integration } = await seedIntegration(database, config, local.settings);
+      const { account, integration } = await seedIntegration(database.db, {
+        settings: local.settings,
+        encryptionKey: config.ENCRYPTION_KEY,
+      });
       const lastId = local.data.assets.at(-1)!.id;
       let added = false;
       local.faults.intercept = (req) => {
@@ -148,7 +154,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
       softwareForbidden: true,
     });
     try {
-      const { account, integration } = await seedIntegration(database, config, local.settings);
+      const { account, integration } = await seedIntegration(database.db, {
+        settings: local.settings,
+        encryptionKey: config.ENCRYPTION_KEY,
+      });
       const run = await syncOf(account, integration);
       assert.equal(run.status, 'completed', run.error ?? '');
       assert.equal(run.warnings.length, 1);
@@ -164,9 +173,12 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   it('fails at once with an actionable message when Halo rejects the credentials', async () => {
     const local = await startHaloStandin({ seed: 4, customers: 3, assets: 10, licences: 1 });
     try {
-      const { account, integration } = await seedIntegration(database, config, {
-        ...local.settings,
-        clientSecret: 'not-the-secret',
+      const { account, integration } = await seedIntegration(database.db, {
+        settings: {
+          ...local.settings,
+          clientSecret: 'not-the-secret',
+        },
+        encryptionKey: config.ENCRYPTION_KEY,
       });
       const started = Date.now();
       const run = await syncOf(account, integration);
@@ -183,7 +195,10 @@ describe('FullSync on a real Temporal dev server and PostgreSQL', { timeout: 240
   });
 
   it('starts no second sync while one runs for the same integration', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     const syncs = syncServiceFor(config, database, temporal.client);
     const first = await syncs.startSync(targetOf(account, integration), 'full');
     const second = await syncs.startSync(targetOf(account, integration), 'full');

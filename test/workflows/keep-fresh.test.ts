@@ -5,12 +5,11 @@ import type { Worker } from '@temporalio/worker';
 import { createSchedules } from '../../api/schedules';
 import { findSyncRunById, listSyncRuns, type SyncRunRow } from '../../db/sync-runs-repository';
 import { scheduleId } from '../../config/temporal-identity';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { waitFor } from '../../scripts/children';
 import {
-  seedIntegration,
   startTestWorker,
   syncServiceFor,
   syncToEnd,
@@ -18,6 +17,7 @@ import {
   testConfig,
   waitForPages,
 } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 
 describe(
@@ -44,7 +44,10 @@ describe(
     async function tenant(opts: Parameters<typeof startHaloStandin>[0]) {
       const standin = await startHaloStandin(opts);
       standins.push(standin);
-      const { account, integration } = await seedIntegration(database, config, standin.settings);
+      const { account, integration } = await seedIntegration(database.db, {
+        settings: standin.settings,
+        encryptionKey: config.ENCRYPTION_KEY,
+      });
       return { standin, target: targetOf(account, integration), integrationId: integration.id };
     }
 

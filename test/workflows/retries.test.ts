@@ -6,10 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { syncOptionsOf } from '../../api/sync-service';
 import { findSyncRunById, insertSyncRun } from '../../db/sync-runs-repository';
 import { FullSync } from '../../workflows/sync';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { seedIntegration, startTestWorker, testConfig } from '../support/system';
+import { startTestWorker, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTimeSkippingServer } from '../support/temporal';
 
 describe('FullSync through Halo faults, on the time-skipping test server', { timeout: 120_000 }, () => {
@@ -47,7 +48,10 @@ describe('FullSync through Halo faults, on the time-skipping test server', { tim
         .end('<html><body><h1>Service Unavailable</h1></body></html>');
       return true;
     };
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     // Started directly: the time-skipping server knows no custom search attributes, which the service sets.
     const run = await insertSyncRun(database.db, {
       id: randomUUID(),
@@ -77,7 +81,10 @@ describe('FullSync through Halo faults, on the time-skipping test server', { tim
   });
 
   it('fails a run whose pages cannot be written with a sentence for the user, no database text', async () => {
-    const { account, integration } = await seedIntegration(database, config, standin.settings);
+    const { account, integration } = await seedIntegration(database.db, {
+      settings: standin.settings,
+      encryptionKey: config.ENCRYPTION_KEY,
+    });
     // Every new hardware row is refused, with the statement's values in drizzle's message.
     await database.sql`alter table hardware_assets add constraint refuse_writes check (false) not valid`;
     try {

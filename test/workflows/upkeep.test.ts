@@ -7,7 +7,7 @@ import { encryptSecret, parseEncryptionKey } from '../../db/crypto';
 import { insertWebhook } from '../../db/webhooks-repository';
 import { waitFor } from '../../scripts/children';
 import { CheckStale, PruneHistory } from '../../workflows/upkeep';
-import { seedIntegration } from '../db/fixtures';
+import { seedIntegration } from '../support/seed';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startTestWorker, testConfig } from '../support/system';
 import { startTimeSkippingServer } from '../support/temporal';

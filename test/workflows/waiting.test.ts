@@ -6,11 +6,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
 import { waitFor } from '../../scripts/children';
-import { startHaloStandin, type HaloStandin } from '../halo-standin';
+import { startHaloStandin, type HaloStandin } from '../../standin';
 import { assertMatchesStandin } from '../support/compare';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { runHistories } from '../support/histories';
-import { seedIntegration, startTestWorker, syncServiceFor, targetOf, testConfig } from '../support/system';
+import { startTestWorker, syncServiceFor, targetOf, testConfig } from '../support/system';
+import { seedIntegration } from '../support/seed';
 import { startTemporalDevServer } from '../support/temporal';
 
 let temporal: TestWorkflowEnvironment;
@@ -31,7 +32,10 @@ async function tenantsOf(config: Config, sizes: { customers: number; assets: num
     sizes.map(async (size, i) => {
       const standin = await startHaloStandin({ seed: 300 + i, ...size });
       standins.push(standin);
-      const { account, integration } = await seedIntegration(database, config, standin.settings);
+      const { account, integration } = await seedIntegration(database.db, {
+        settings: standin.settings,
+        encryptionKey: config.ENCRYPTION_KEY,
+      });
       return { standin, integrationId: integration.id, target: targetOf(account, integration) };
     }),
   );

@@ -1,6 +1,6 @@
 // One member's API keys: name, prefix, when created and last used, expiry; create (shown once) and revoke.
 import { api, queryOf } from '../api.js';
-import { h, replace, tableWrap } from '../dom.js';
+import { h, inlineForm, replace, tableWrap } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { newKeyNotice } from './new-key.js';
 
@@ -89,25 +89,18 @@ export function memberKeysPanel(member, { own = false, signal }) {
     { name: 'expiresInDays' },
     expiryChoices.map(([value, label]) => h('option', { value }, label)),
   );
-  const form = h(
-    'form',
+  const form = inlineForm(
     {
-      class: 'inline-form',
-      novalidate: true,
-      onSubmit: async (event) => {
-        event.preventDefault();
-        message.hidden = true;
+      message,
+      fail,
+      submit: async () => {
         const body = { name: nameInput.value.trim() || 'API key' };
         if (expiry.value) body.expiresInDays = Number(expiry.value);
         const path = own ? '/v1/api-keys' : `/v1/members/${member.id}/api-keys`;
-        try {
-          const created = await api(path, { method: 'POST', body, signal });
-          nameInput.value = '';
-          replace(notice, newKeyNotice(created, member.name));
-          await refresh();
-        } catch (error) {
-          fail(error);
-        }
+        const created = await api(path, { method: 'POST', body, signal });
+        nameInput.value = '';
+        replace(notice, newKeyNotice(created, member.name));
+        await refresh();
       },
     },
     h('label', {}, 'Key name ', nameInput),

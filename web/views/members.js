@@ -1,7 +1,7 @@
 // `#/members` (admins): the account's people, their roles and keys; add a member (their first key is shown
 // once), change a role, remove someone.
 import { api } from '../api.js';
-import { h, replace } from '../dom.js';
+import { h, inlineForm, replace } from '../dom.js';
 import { currentMe, roleNames } from '../permissions.js';
 import { memberKeysPanel } from './member-keys.js';
 import { newKeyNotice } from './new-key.js';
@@ -83,26 +83,19 @@ export async function membersView({ root, signal }) {
 
   const nameInput = h('input', { type: 'text', name: 'name', required: true, maxlength: '200' });
   const addRole = roleSelect('viewer', 'Role of the new member');
-  const addForm = h(
-    'form',
+  const addForm = inlineForm(
     {
-      class: 'inline-form',
-      novalidate: true,
-      onSubmit: async (event) => {
-        event.preventDefault();
-        message.hidden = true;
-        try {
-          const added = await api('/v1/members', {
-            method: 'POST',
-            body: { name: nameInput.value, role: addRole.value },
-            signal,
-          });
-          nameInput.value = '';
-          replace(notice, newKeyNotice(added.apiKey, added.member.name));
-          await render();
-        } catch (error) {
-          fail(error);
-        }
+      message,
+      fail,
+      submit: async () => {
+        const added = await api('/v1/members', {
+          method: 'POST',
+          body: { name: nameInput.value, role: addRole.value },
+          signal,
+        });
+        nameInput.value = '';
+        replace(notice, newKeyNotice(added.apiKey, added.member.name));
+        await render();
       },
     },
     h('label', {}, 'Name ', nameInput),

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { request } from 'undici';
-import { startHaloStandin, type HaloStandin } from './index';
-import { generateTenant } from './generate';
+import { startHaloStandin, type HaloStandin } from '../../standin/index';
+import { generateTenant } from '../../standin/generate';
 
 let standin: HaloStandin;
 let token: string;

@@ -1,7 +1,7 @@
 // The stand-in's records. Tests get plain arrays they can push to, splice and edit; the server needs them
 // sorted by id to slice pages and binary-search single assets. A proxy notices when an array is changed
 // and the next request re-sorts it, so serving a page stays O(page size) for a million records.
-import type { RawHaloRecord } from '../../halo/records';
+import type { RawHaloRecord } from '../halo/records';
 
 /** Epoch ms of an asset's last change, kept under a symbol so JSON (and so every list response) skips it. */
 export const lastModifiedKey = Symbol('standin.lastModified');

@@ -4,7 +4,8 @@
 // `lastupdatefromdate` honoured only when configured), and the bare asset detail.
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { RawHaloRecord } from '../../halo/records';
+import type { RawHaloRecord } from '../halo/records';
+import { haloPaging, haloResources, type HaloResource } from '../halo/resources';
 import { haloDate, lastModifiedOf, type Collection } from './store';
 
 export interface Answer {
@@ -35,7 +36,7 @@ export interface RouteConfig {
   wrongTenantStatus: 400 | 500;
 }
 
-export type HaloPermission = 'read:assets' | 'read:customers' | 'read:software';
+export type HaloPermission = HaloResource['permission'];
 
 export const allPermissions: HaloPermission[] = ['read:assets', 'read:customers', 'read:software'];
 
@@ -47,11 +48,16 @@ export interface Tenant {
 
 type ListName = keyof Tenant;
 
-const lists: Record<string, { name: ListName; key: string; needs: HaloPermission }> = {
-  client: { name: 'customers', key: 'clients', needs: 'read:customers' },
-  asset: { name: 'assets', key: 'assets', needs: 'read:assets' },
-  softwarelicence: { name: 'licences', key: 'licences', needs: 'read:software' },
-};
+// Keyed by the lower-cased path: Halo's routes ignore case.
+const lists: Record<string, { name: ListName; key: string; needs: HaloPermission }> = Object.fromEntries(
+  (
+    [
+      ['customers', haloResources.customers],
+      ['assets', haloResources.hardware],
+      ['licences', haloResources.software],
+    ] as const
+  ).map(([name, r]) => [r.path.toLowerCase(), { name, key: r.envelopeKey, needs: r.permission }]),
+);
 
 const denied: Answer = {
   status: 401,
@@ -221,22 +227,27 @@ function listAnswer(
   }
   if (flag('orderdesc') === true) records = [...records].reverse();
 
-  if (flag('pageinate') !== true) {
+  if (flag(haloPaging.paginate) !== true) {
     const count = Number(q.get('count'));
     const items = count > 0 ? records.slice(0, count) : records;
-    return { status: 200, body: { record_count: records.length, [list.key]: items } };
+    return { status: 200, body: { [haloPaging.recordCount]: records.length, [list.key]: items } };
   }
-  const asked = Number(q.get('page_size') ?? 50);
+  const asked = Number(q.get(haloPaging.pageSize) ?? 50);
   // Halo caps the page size without saying so (HaloAPI issue 90): record_count stays the total.
   const pageSize = Math.min(Number.isInteger(asked) && asked > 0 ? asked : 50, config.pageCap);
-  const pageNo = Math.max(1, Math.floor(Number(q.get('page_no') ?? 1)) || 1);
+  const pageNo = Math.max(1, Math.floor(Number(q.get(haloPaging.pageNo) ?? 1)) || 1);
   const lastPage = Math.max(1, Math.ceil(records.length / pageSize));
   // Past the end, Halo has been seen to answer with the last page again (djpsa).
   const served = pageNo > lastPage && config.repeatLastPage ? lastPage : pageNo;
   const items = records.slice((served - 1) * pageSize, served * pageSize);
   return {
     status: 200,
-    body: { page_no: pageNo, page_size: pageSize, record_count: records.length, [list.key]: items },
+    body: {
+      [haloPaging.pageNo]: pageNo,
+      [haloPaging.pageSize]: pageSize,
+      [haloPaging.recordCount]: records.length,
+      [list.key]: items,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 // Runs the stand-in alone for manual trials:
-//   tsx test/halo-standin/cli.ts --port 8484 --assets 2500
-//   tsx test/halo-standin/cli.ts --rate-limit 300/300 --error-rate 0.02 --latency 50-400
+//   tsx standin/cli.ts --port 8484 --assets 2500
+//   tsx standin/cli.ts --rate-limit 300/300 --error-rate 0.02 --latency 50-400
 // and prints the five values to paste into the product's HaloITSM Setup form.
 import { parseArgs } from 'node:util';
 import { startHaloStandin, type StandinOptions } from './index';

@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { RawHaloRecord } from '../../halo/records';
+import type { RawHaloRecord } from '../halo/records';
+import type { HaloSettings } from '../halo/settings';
 import {
   emptyFaultCounts,
   FaultDice,
@@ -58,13 +59,7 @@ export interface StandinStats {
 export interface HaloStandin {
   url: string;
   /** The five values as a user would type them into the product. */
-  settings: {
-    resourceServerUrl: string;
-    authServerUrl: string;
-    tenant: string;
-    clientId: string;
-    clientSecret: string;
-  };
+  settings: HaloSettings;
   /** The tenant's records, sorted by id. Push, splice, replace or edit them to simulate changes in Halo. */
   data: { customers: RawHaloRecord[]; assets: RawHaloRecord[]; licences: RawHaloRecord[] };
   /** Behaviour switches; may be changed between requests. */
@@ -81,6 +76,17 @@ export interface HaloStandin {
   /** Applies `changes` to an asset and marks it modified now, as an edit in Halo would. */
   touchAsset(id: number, changes?: Record<string, unknown>): RawHaloRecord;
   close(): Promise<void>;
+}
+
+function emptyStats(): StandinStats {
+  return {
+    requests: 0,
+    tokenRequests: 0,
+    byPath: {},
+    byStatus: {},
+    rateLimited: 0,
+    faults: emptyFaultCounts(),
+  };
 }
 
 export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloStandin> {
@@ -112,14 +118,7 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     licences: createCollection(generated.licences),
   };
   const tokens = new Tokens();
-  const stats: StandinStats = {
-    requests: 0,
-    tokenRequests: 0,
-    byPath: {},
-    byStatus: {},
-    rateLimited: 0,
-    faults: emptyFaultCounts(),
-  };
+  const stats = emptyStats();
   const faults: StandinFaults = opts.faults ?? {};
   const dice = new FaultDice(faults.seed ?? opts.seed ?? 1);
   const limiter = new RollingLimiter();
@@ -214,14 +213,7 @@ export async function startHaloStandin(opts: StandinOptions = {}): Promise<HaloS
     },
     stats,
     resetStats() {
-      Object.assign(stats, {
-        requests: 0,
-        tokenRequests: 0,
-        byPath: {},
-        byStatus: {},
-        rateLimited: 0,
-        faults: emptyFaultCounts(),
-      });
+      Object.assign(stats, emptyStats());
     },
     revokeAllTokens: () => tokens.revokeAll(),
     issuedTokens: () => [...tokens.issued],

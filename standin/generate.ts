@@ -2,7 +2,7 @@
 // and benchmarks can compare runs. Field names and oddities follow docs/halo-api.md §3–5 and §8: ids with gaps,
 // `0` for empty relations, 1900-01-01 for "no date", names with stray spaces and non-ASCII characters.
 // Strings that repeat (names, dates, models) come from small pools so a million assets stay affordable.
-import type { RawHaloRecord } from '../../halo/records';
+import type { RawHaloRecord } from '../halo/records';
 import { lastModifiedKey } from './store';
 
 export interface GenerateOptions {
