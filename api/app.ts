@@ -1,14 +1,11 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Client } from '@temporalio/client';
-import type { Config } from '../config/env';
-import type { Database } from '../db/client';
-import type { KeyInput } from '../db/crypto';
 import { decorateAudit } from './audit';
+import type { AppDeps } from './deps';
 import { createAuthenticate } from './auth';
 import { errorHandler, notFound } from './errors';
 import { logFields } from '../config/logging';
 import { addRequestLogContext } from './logging';
-import { createApiMetrics, type ApiMetrics } from './metrics';
+import { createApiMetrics } from './metrics';
 import { createRateLimiter, createUnauthenticatedLimiter } from './rate-limit';
 import { decorateCaller } from './people';
 import { authorize } from './permissions';
@@ -31,16 +28,6 @@ import { createIntegrationService } from './integration-service';
 import { createSchedules } from './schedules';
 import { useZodSchemas } from './schema-compilers';
 import { createSyncService } from './sync-service';
-
-export interface AppDeps {
-  config: Config;
-  db: Database;
-  temporal: Client;
-  encryptionKey: KeyInput;
-  logger?: FastifyServerOptions['logger'];
-  /** server.ts passes its own to serve it on METRICS_PORT too; otherwise one is made per app. */
-  metrics?: ApiMetrics;
-}
 
 /** API_TRUST_PROXY as Fastify takes it: a hop count, `true`, or the proxies' addresses. */
 function trustProxyOption(text: string | undefined): Pick<FastifyServerOptions, 'trustProxy'> {

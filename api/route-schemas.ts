@@ -66,6 +66,9 @@ export const notFoundNameOf = (schema: z.ZodType): string | undefined => notFoun
 /** `/:id`, a UUID, of `what`. */
 export const idParams = (what: string) => pathParams(what, { id: z.uuid() });
 
+/** `:id` of the routes under /integrations/:id, whichever file declares them. */
+export const integrationIdParams = idParams('Integration');
+
 const nextCursor = z
   .string()
   .nullable()

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createApiKey, listApiKeys, revokeApiKey, findApiKey } from '../../db/api-keys-repository';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';

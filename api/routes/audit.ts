@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { listAuditEntries } from '../../db/audit-repository';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { accountOf } from '../auth';
 import { ApiError } from '../errors';
 import { auditEntrySchema, auditEntryView } from '../people-views';

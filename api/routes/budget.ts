@@ -1,12 +1,12 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { setIntegrationBudget, type IntegrationRow } from '../../db/integrations-repository';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';
 import { accountIntegration } from '../integration-scope';
-import { idParams } from './integrations';
+import { integrationIdParams as idParams } from '../route-schemas';
 
 // Halo's published limit is about 300 requests per rolling 5 minutes; some tenants allow more.
 export const budgetBody = z.strictObject({

@@ -8,7 +8,7 @@ import {
 } from '../../db/changes-repository';
 import { findAccountIntegration } from '../../db/integrations-repository';
 import type { HaloKind } from '../../halo/records';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';
 import { customerView, hardwareView, softwareView } from '../record-views';

@@ -4,7 +4,7 @@ import { authInfoUrl, discoverHalo } from '../../halo/discovery';
 import { HaloUrlRejectedError, isHaloError } from '../../halo/errors';
 import { safeUrl } from '../../halo/redact';
 import { haloSettingsSchema } from '../../halo/settings';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { ApiError } from '../errors';
 import { errorResponse } from '../route-schemas';
 

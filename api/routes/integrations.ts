@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { listIntegrations } from '../../db/integrations-repository';
 import { listSyncRuns } from '../../db/sync-runs-repository';
 import { haloSettingsSchema } from '../../halo/settings';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';
@@ -20,10 +20,8 @@ import {
   syncErrorSchema,
   syncSchema,
 } from '../response-schemas';
-import { errorResponse, idParams as idOf, noBody, pageOf } from '../route-schemas';
+import { errorResponse, integrationIdParams as idParams, noBody, pageOf } from '../route-schemas';
 import { integrationView, syncView } from '../views';
-
-export const idParams = idOf('Integration');
 
 const settingsFields = ['resourceServerUrl', 'authServerUrl', 'tenant', 'clientId', 'clientSecret'] as const;
 // PUT may change any of the five values; the rest keep what is stored.

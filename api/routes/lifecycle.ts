@@ -11,7 +11,7 @@ import {
 import { lifecycleSummary, type CustomerLifecycle, type LifecycleSummary } from '../../db/lifecycle-summary';
 import { resolveClock } from '../../db/lifecycle-sql';
 import { cachedSummary } from '../../db/lifecycle-summary-cache';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { csvLine, sendCsv, wantsCsv } from '../csv';

@@ -9,7 +9,7 @@ import {
   updateMember,
 } from '../../db/members-repository';
 import { roles } from '../../db/schema/members';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';

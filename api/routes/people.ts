@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { apiKeyRoutes } from './api-keys';
 import { auditRoutes } from './audit';
 import { meRoutes } from './me';

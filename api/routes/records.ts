@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { countAssetsPerCustomer, findRecord, listRecords, type RowOfKind } from '../../db/records-repository';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { accountOf } from '../auth';
 import { notFound } from '../errors';
 import { integrationFor } from '../integration-scope';

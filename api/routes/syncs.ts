@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import { findSyncRun, findSyncRunById, type SyncRunRow } from '../../db/sync-runs-repository';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { ApiError, notFound } from '../errors';

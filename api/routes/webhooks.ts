@@ -18,7 +18,7 @@ import {
 import { privateHostReason } from '../../halo/private-address';
 import { testEvent } from '../../webhooks/events';
 import { newWebhookSecret } from '../../webhooks/sign';
-import type { AppDeps } from '../app';
+import type { AppDeps } from '../deps';
 import { audit } from '../audit';
 import { accountOf } from '../auth';
 import { notFound, outage } from '../errors';
