@@ -297,13 +297,10 @@ export function createActivities(deps: ActivityDeps) {
         for (const kind of ['customers', 'hardware', 'software'] as const satisfies HaloKind[]) {
           // Halo lists lastupdatefromdate for assets and clients, not licences (docs/halo-api.md §6).
           const mayFilter = since !== null && kind !== 'software';
+          let counted: Page;
           try {
             // A first page at full size says how many records there are as well as a page of one does.
-            const counted = await client.listPage(
-              kind,
-              1,
-              firstSize !== undefined && !mayFilter ? firstSize : 1,
-            );
+            counted = await client.listPage(kind, 1, firstSize !== undefined && !mayFilter ? firstSize : 1);
             plan.recordCounts[kind] = counted.recordCount;
             if (firstSize !== undefined && !mayFilter) firstPages[kind] = counted;
           } catch (error) {
@@ -315,17 +312,19 @@ export function createActivities(deps: ActivityDeps) {
             throw error;
           }
           if (!mayFilter) continue;
-          let filter: { changedSince: Date } | undefined;
-          if (plan.recordCounts[kind] > 0) {
-            // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
-            // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.
-            const changedFromNow = (await client.listPage(kind, 1, 1, { changedSince: new Date() }))
-              .recordCount;
-            if (changedFromNow < plan.recordCounts[kind]) {
-              plan.changedSince[kind] = since.toISOString();
-              filter = { changedSince: since };
-            }
+          if (plan.recordCounts[kind] === 0) {
+            // Nothing to filter, and the empty page of one is the whole first page.
+            if (firstSize !== undefined) firstPages[kind] = counted;
+            continue;
           }
+          // Trust the filter only where this tenant is seen to honour it: "changed since now" must be
+          // fewer than everything. Where it is ignored the kind is read in full, still writing only changes.
+          const changedFromNow = (await client.listPage(kind, 1, 1, { changedSince: new Date() }))
+            .recordCount;
+          const filter = changedFromNow < plan.recordCounts[kind] ? { changedSince: since } : undefined;
+          if (filter) plan.changedSince[kind] = since.toISOString();
+          // Unfiltered with no first page wanted, the count above already stands.
+          if (!filter && firstSize === undefined) continue;
           const first = await client.listPage(kind, 1, firstSize ?? 1, filter);
           plan.recordCounts[kind] = first.recordCount;
           if (firstSize !== undefined) firstPages[kind] = first;
