@@ -43,6 +43,28 @@ describe('the page with a real-shaped Halo tenant', { skip: chromiumMissing, tim
     await page.getByText("Filled in from Halo's discovery: Authorisation Server URL and Tenant.").waitFor();
   });
 
+  // Seen in CI: the answer arrived while the Tenant was being typed, and the field ended up holding both.
+  it('never writes into a field the person is typing in when discovery answers late', async () => {
+    await page.reload();
+    await heading('Add Halo ITSM integration').waitFor();
+    system.standin.setFaults({ latencyMs: 800 });
+    try {
+      await field('Resource Server URL').fill(system.standin.settings.resourceServerUrl);
+      await field('Tenant (optional)').focus();
+      await eventually('discovery to fill the Authorisation Server URL', async () => {
+        return (await field('Authorisation Server URL').inputValue()) === system.standin.url;
+      });
+      await field('Tenant (optional)').pressSequentially('acme');
+      assert.equal(await field('Tenant (optional)').inputValue(), 'acme');
+      const suggestion = page
+        .getByRole('status')
+        .filter({ hasText: 'For this Resource Server URL, Halo names' });
+      assert.match(await suggestion.innerText(), /Tenant: acme-trial/);
+    } finally {
+      system.standin.setFaults({ latencyMs: 0 });
+    }
+  });
+
   it('offers what Halo names, in one click, where the person typed something else', async () => {
     await page.reload();
     await heading('Add Halo ITSM integration').waitFor();

@@ -1,6 +1,7 @@
 // Halo's discovery (POST /v1/halo/discover) proposes the Authorisation Server URL and Tenant once the
 // Resource Server URL is in: empty fields are filled in, and a value the person typed differently gets a
-// one-click suggestion rather than being overwritten.
+// one-click suggestion rather than being overwritten. A field the person is in, or has typed in, is theirs:
+// an answer arriving while they type would otherwise land in the middle of their typing.
 import { api } from '../api.js';
 import { h, replace } from '../dom.js';
 
@@ -13,6 +14,11 @@ export function attachDiscovery(controls) {
   resource.closest('.field').append(box);
   let asked = '';
   let pending;
+  const typedIn = new Set();
+  for (const name of ['authServerUrl', 'tenant']) {
+    controls[name].input.addEventListener('input', () => typedIn.add(name));
+  }
+  const theirs = (name, input) => typedIn.has(name) || document.activeElement === input;
 
   function offer(found) {
     const filled = [];
@@ -20,12 +26,13 @@ export function attachDiscovery(controls) {
     for (const name of ['authServerUrl', 'tenant']) {
       const input = controls[name].input;
       const value = found[name] ?? '';
-      if (input.value.trim() === '') {
+      if (input.value.trim() === '' && !theirs(name, input)) {
         if (value !== '') {
           input.value = value;
           filled.push(labels[name]);
         }
       } else if (input.value.trim().replace(/\/+$/, '').toLowerCase() !== value.toLowerCase()) {
+        // Typed differently, or left empty by the person (or still being typed in): offered, never written.
         differing.push(name);
       }
     }
