@@ -34,6 +34,8 @@ function fakeActivities(
     finished: [] as string[],
     swept: [] as string[],
     planInputs: [] as PlanSyncInput[],
+    /** Hardware pages' starts and ends in order, e.g. 'start 2', 'end 2', with the run each was in. */
+    timeline: [] as { event: string; runId: string }[],
   };
   let inFlight = 0;
   let waitsLeft = behaviour.waitFirstTimes ?? 0;
@@ -94,6 +96,10 @@ function fakeActivities(
             return { ...empty, recordCount: 0, firstId: null, lastId: null };
           }
           seen.pages.push(input.pageNo);
+          const runId = ctx.info.workflowExecution?.runId ?? '';
+          seen.timeline.push({ event: `start ${input.pageNo}`, runId });
+          await ctx.sleep(20);
+          seen.timeline.push({ event: `end ${input.pageNo}`, runId });
           const received = input.pageNo === 10 ? 50 : 100;
           return {
             received,
@@ -162,6 +168,31 @@ describe('FullSync with its activities replaced, on the time-skipping server', {
     assert.ok(fake.seen.maxInFlight <= options.concurrency, `${fake.seen.maxInFlight} in flight`);
     assert.ok(fake.seen.runIds.size >= 3, 'continued as new every few pages');
     assert.deepEqual(fake.seen.finished, ['completed']);
+  });
+
+  it('opens the window one batch wide, doubles it as batches come back whole, and carries it across runs', async () => {
+    const fake = fakeActivities();
+    await run(fake, async (id, taskQueue) => {
+      await env.client.workflow.execute(FullSync, {
+        taskQueue,
+        workflowId: `unit-${id}`,
+        args: [{ syncRunId: id, integrationId: id, options }],
+      });
+    });
+    const events = fake.seen.timeline.map((t) => t.event);
+    const at = (event: string) => events.indexOf(event);
+    // Page 1 alone (it reveals the page cap), then page 2 alone: the window's first batch.
+    assert.ok(at('start 2') > at('end 1'), events.join(', '));
+    assert.ok(at('start 3') > at('end 2'), `page 3 waited for page 2: ${events.join(', ')}`);
+    // Customers' page and hardware's pages 1 to 3 fill the first run (4 pages); the window, three wide by
+    // then, goes to the next run, which opens at that width.
+    const secondRun = fake.seen.timeline.find((t) => t.event === 'start 4')!.runId;
+    const firstThree = fake.seen.timeline.filter((t) => t.runId === secondRun).slice(0, 3);
+    assert.deepEqual(
+      firstThree.map((t) => t.event).sort(),
+      ['start 4', 'start 5', 'start 6'],
+      `the second run opened at full width: ${events.join(', ')}`,
+    );
   });
 
   it('sleeps out a budget wait on a timer and sends the page again, spending no attempt', async () => {
