@@ -1,8 +1,9 @@
 # syntax=docker/dockerfile:1
 # One image for every process of the service; the command picks which (docker-compose.yml sets it):
-#   node --enable-source-maps dist/api.js                              the API (the default)
-#   node --enable-source-maps --max-old-space-size=1024 --max-semi-space-size=16 dist/worker.js  a worker
-#   node --enable-source-maps dist/migrate.js                          database migrations, one-shot
+#   node --enable-source-maps dist/api.js          the API (the default)
+#   node --enable-source-maps --max-old-space-size=1024 --max-semi-space-size=16 dist/worker.js
+#                                                  a worker (heap flags: scripts/children.ts)
+#   node --enable-source-maps dist/migrate.js      database migrations, one-shot
 # The build steps are the ones README.md ("Running in production") gives for a machine without Docker.
 
 ARG NODE_IMAGE=node:24-bookworm-slim

@@ -64,8 +64,9 @@ export const envSchema = z.object({
   /**
    * Workflows a worker keeps in memory between their tasks. A sync evicted from this cache is replayed from
    * its whole history at its next task, so it should hold every sync running at once on the worker. The
-   * Temporal SDK's own default, sized from the heap limit, is about 50 with the worker's 256 MB, which a
-   * fleet outgrows; 200 cached syncs fitted in the benchmark's fleet with no more memory than 50.
+   * Temporal SDK's own default is sized from the heap limit (about 50 at 256 MB, about 500 at the worker's
+   * 1024 MB), so it is set here rather than left to follow a heap flag; 200 cached syncs fitted in the
+   * benchmark's fleet with no more memory than 50.
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(500),
   DB_POOL_MAX: positiveInt(10, 200),

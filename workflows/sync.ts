@@ -341,9 +341,9 @@ interface PageRange {
 
 /**
  * Fetches pages cursor.nextPage..pagesTotal in batches of `pagesPerActivity`, at most `concurrency` batches
- * at a time, starting with one and doubling as batches come back whole. Pages that found Halo's budget full come back unwritten with a wait: they go again first, and
- * nothing is launched before the wait is over, when one batch goes alone and the window widens again as
- * batches come back whole. The wait is a durable timer, so no worker slot is held meanwhile. Stops taking
+ * at a time, starting with one and doubling as batches come back whole. Pages that found Halo's budget full
+ * come back unwritten with a wait: they go again first, and nothing is launched before the wait is over, when
+ * one batch goes alone and the window widens again as batches come back whole. The wait is a durable timer, so no worker slot is held meanwhile. Stops taking
  * new pages when it is time to hand over to a new run, and always finishes what it took, so on return
  * every page below cursor.nextPage is written. A failed page cancels the rest and is rethrown.
  */
@@ -358,12 +358,12 @@ async function runWindow(
   await CancellationScope.cancellable(async () => {
     const inFlight = new Set<Promise<void>>();
     const again: PageRange[] = [];
-    // A holder object, because the compiler does not follow assignments made inside the callbacks.
     // The window opens one batch wide and doubles with each batch that comes back whole: a sync proves its
     // tenant's budget before it widens, and on a busy worker a tenant's next batches queue behind other
     // tenants' first ones instead of beside its own, where they would meet its budget's end together and
     // wait out a whole window after everyone else is done. Runs that began before open at full width.
     const slowStart = patched('page-window-slow-start');
+    // A holder object, because the compiler does not follow assignments made inside the callbacks.
     const at: { failure?: Error; notBefore: number; allowed: number } = {
       notBefore: 0,
       allowed: slowStart ? Math.min(cursor.width ?? 1, options.concurrency) : options.concurrency,
