@@ -445,9 +445,7 @@ async function afterWaits<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function budgetWaitOf(error: unknown): number | null {
-  // A queued activity's failure arrives wrapped in an ActivityFailure; a local activity's that fails
-  // without retrying arrives as the ApplicationFailure itself.
-  const failure = error instanceof ActivityFailure ? error.cause : error;
+  const failure = activityCause(error);
   if (!(failure instanceof ApplicationFailure) || failure.type !== failureTypes.budgetWait) return null;
   const detail = failure.details?.[0] as { waitMs?: unknown } | undefined;
   return typeof detail?.waitMs === 'number' ? detail.waitMs : 1000;
@@ -486,9 +484,18 @@ export const userFacingFailureTypes: ReadonlySet<string> = new Set([
  * The sentence a person sees on a failed run: the activity's own message, which says what to do. Any other
  * text (a library's error, a bug) may hold data or internals; the worker's log has it, the run does not.
  */
-export function describeFailure(error: unknown): string {
+/**
+ * What an activity raised. A queued activity's failure arrives wrapped in an ActivityFailure; a local
+ * activity's that fails without retrying arrives as the failure itself.
+ */
+function activityCause(error: unknown): unknown {
   let cause: unknown = error;
   while (cause instanceof ActivityFailure && cause.cause) cause = cause.cause;
+  return cause;
+}
+
+export function describeFailure(error: unknown): string {
+  const cause = activityCause(error);
   if (cause instanceof ApplicationFailure && cause.type && userFacingFailureTypes.has(cause.type)) {
     return cause.message;
   }
