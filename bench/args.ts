@@ -47,7 +47,7 @@ export const usage = `npm run bench -- [--assets N] [--licences N] [--customers 
   [--timeout-minutes N] [--no-direct] [--no-incremental] [--no-rate-limit]
   [--rate-limit REQUESTS/SECONDS] [--rate-limit-assets N] [--budget-share 0.9] [--no-honour-last-update]
   [--cpu-prof] [--keep-databases] [--label TEXT] [--worker-env NAME=VALUE]... [--page-cap N]
-  [--worker-entry FILE (default: the compiled worker)] [--bundle-in-worker] [--direct-pages-per-transaction N|activity]
+  [--worker-entry FILE (default: the compiled worker)] [--bundle-in-worker] [--direct-pages-per-transaction N|activity (default)]
   [--no-read-api | --read-api-only] [--read-assets N] [--read-iterations N] [--read-database NAME]
 
   [--fleet N (default 200; 0 skips)] [--fleet-assets N] [--fleet-rate-limit REQUESTS/SECONDS] [--fleet-one-worker]`;
@@ -97,7 +97,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'page-cap': { type: 'string' },
       'worker-entry': { type: 'string', default: 'compiled' },
       'bundle-in-worker': { type: 'boolean', default: false },
-      'direct-pages-per-transaction': { type: 'string', default: '1' },
+      'direct-pages-per-transaction': { type: 'string', default: 'activity' },
       'no-read-api': { type: 'boolean', default: false },
       'read-api-only': { type: 'boolean', default: false },
       'read-assets': { type: 'string' },

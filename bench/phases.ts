@@ -146,7 +146,8 @@ export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
         },
         ipc: true,
       },
-      [],
+      // The worker's heap caps: their garbage-collection cost is the machine's, not Temporal's.
+      [...workerNodeFlags],
       [JSON.stringify(input)],
     );
     const code = await child.exited;
