@@ -19,7 +19,7 @@ export interface BenchArgs {
   /** The rate-limited sync gets a tenant of its own, small enough to finish in about a minute. */
   rateLimitAssets: number;
   honourLastUpdateFilter: boolean;
-  /** Writes a CPU profile of the worker under the run's folder. */
+  /** Writes CPU profiles of the worker and of the direct loop under the run's folder. */
   cpuProfile: boolean;
   keepDatabases: boolean;
   label: string;

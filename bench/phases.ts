@@ -70,6 +70,11 @@ export async function prepareWorker(ctx: BenchContext): Promise<Record<string, s
   return { WORKFLOW_BUNDLE_PATH: join(outdir, 'workflow-bundle.js') };
 }
 
+/** With --cpu-prof, a CPU profile of the process under the run's folder (the worker's and the direct loop's). */
+function cpuProfileFlags(ctx: BenchContext): string[] {
+  return ctx.args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.runDir, 'profiles')}`] : [];
+}
+
 /** The worker as production runs it: worker/main.ts, configured only through the environment. */
 export async function startWorker(
   ctx: BenchContext,
@@ -91,7 +96,7 @@ export async function startWorker(
     ...extraEnv,
   };
   const sourceMaps = ctx.args.workerEntry.endsWith('.js') ? ['--enable-source-maps'] : [];
-  const profile = ctx.args.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.runDir, 'profiles')}`] : [];
+  const profile = cpuProfileFlags(ctx);
   return startTsUntil(
     name,
     ctx.args.workerEntry,
@@ -147,7 +152,7 @@ export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
         ipc: true,
       },
       // The worker's heap caps: their garbage-collection cost is the machine's, not Temporal's.
-      [...workerNodeFlags],
+      [...workerNodeFlags, ...cpuProfileFlags(ctx)],
       [JSON.stringify(input)],
     );
     const code = await child.exited;

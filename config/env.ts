@@ -60,7 +60,13 @@ export const envSchema = z.object({
    */
   SYNC_PAGES_PER_ACTIVITY: positiveInt(10, 50),
   SYNC_MAX_PAGES_PER_RUN: positiveInt(500, 5000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(16, 1000),
+  /**
+   * Activity slots per worker. A slot is held only while pages are fetched and written, never through a wait,
+   * so the work in the slots is CPU work: about four per core keeps the cores busy, and more only crowds them.
+   * In the benchmark's fleet on two cores, 16 slots cost every process more CPU per record than 8 did
+   * (README, Benchmark). Set it to about four times the worker's cores.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt(8, 1000),
   /**
    * Workflows a worker keeps in memory between their tasks. A sync evicted from this cache is replayed from
    * its whole history at its next task, so it should hold every sync running at once on the worker. The
