@@ -91,7 +91,17 @@ export interface FleetFigures {
   /** One tenant alone: what Halo's budget allows one sync. */
   aloneMs: number;
   aloneRecords: number;
-  /** The fleet's records at the direct loop's records per second: what this machine allows. */
+  /**
+   * The direct loop's records per second: phase 2's, and a second run just before the fleet. The faster
+   * sets the ideal, so a slow spell of the machine during one of them cannot flatter the fleet.
+   */
+  directRecordsPerSecond: { phase2: number; beforeFleet: number } | null;
+  /**
+   * CPU seconds per 1,000 records of the direct loop's own processes (it, the stand-in, PostgreSQL), in the
+   * run that set the ideal: less disturbed by other load than wall time, so each round is also set against it.
+   */
+  directCpuPer1000Records: number | null;
+  /** The fleet's records at the faster direct loop's records per second: what this machine allows. */
   machineMs: number | null;
   idealMs: number;
   limitedBy: string;
@@ -277,6 +287,13 @@ function figureRows(r: BenchResult): [string, string][] {
     `budget ${fl.budgetEnv['HALO_BUDGET_REQUESTS']}/${fl.budgetEnv['HALO_BUDGET_WINDOW_SECONDS']}s`,
   ]);
   rows.push(['   one tenant alone', `${s(fl.aloneMs)} (${n(fl.aloneRecords)} records)`]);
+  if (fl.directRecordsPerSecond) {
+    const d = fl.directRecordsPerSecond;
+    rows.push([
+      '   direct loop records/s: phase 2, just before the fleet',
+      `${n(d.phase2)}, ${n(d.beforeFleet)} (the faster sets the ideal)`,
+    ]);
+  }
   rows.push([
     '   ideal: max(alone, records ÷ direct records/s)',
     `${s(fl.idealMs)} (machine: ${fl.machineMs === null ? 'n/a' : s(fl.machineMs)}; limited by ${fl.limitedBy})`,
@@ -295,6 +312,15 @@ function figureRows(r: BenchResult): [string, string][] {
       `   ${w}: peak RSS MB, CPU s (per worker)`,
       `${x.workerPeakRssMb.join(' + ')} MB, ${x.workerCpuSeconds.join(' + ')} s`,
     ]);
+    if (fl.directCpuPer1000Records !== null) {
+      const spent = x.workerCpuSeconds.reduce((a, b) => a + b, 0) + x.cpuSeconds.standin;
+      const total = spent + x.cpuSeconds.temporal + x.cpuSeconds.postgres;
+      const direct = (fl.directCpuPer1000Records * x.records) / 1000;
+      rows.push([
+        `   ${w}: CPU s of its processes, against the direct loop's for as many records`,
+        `${round(total, 1)} against ${round(direct, 1)}, ${(total / direct).toFixed(2)}×`,
+      ]);
+    }
     rows.push([
       `   ${w}: CPU s of the stand-in, Temporal, PostgreSQL; machine busy`,
       `${x.cpuSeconds.standin}, ${x.cpuSeconds.temporal}, ${x.cpuSeconds.postgres}; ` +
