@@ -1,8 +1,10 @@
 // The direct baseline, run as its own process: the same Halo client and the same write code as the syncPage
 // activity (upsertRecords + recordPage in one transaction per page, or per batch of `pagesPerTransaction`
 // pages fetched together, as the activity does), in a plain loop without Temporal, with the workflow's paging
-// (first page alone, then a window of `concurrency` writes). Prints one JSON line.
+// (first page alone, then a window of `concurrency` writes), over one tenant or over a fleet's tenants a few
+// at a time. Prints one JSON line.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createDatabase } from '../db/client';
 import { upsertRecords } from '../db/records-repository';
 import { insertSyncRun, recordPage } from '../db/sync-runs-repository';
@@ -13,11 +15,18 @@ import type { HaloSettings } from '../halo/settings';
 import { effectivePageSize, pagesFor } from '../halo/paging';
 import { syncOrder } from '../workflows/paging';
 
-export interface DirectInput {
-  databaseUrl: string;
+export interface DirectTenant {
   accountId: string;
   integrationId: string;
   settings: HaloSettings;
+}
+
+export interface DirectInput {
+  databaseUrl: string;
+  /** One tenant (phase 2), or a fleet's tenants (phase 5: the same work as the fleet, without Temporal). */
+  tenants: DirectTenant[];
+  /** Tenants synced at once; each keeps `concurrency` writes in flight. */
+  tenantConcurrency: number;
   pageSize: number;
   concurrency: number;
   pagesPerTransaction: number;
@@ -35,59 +44,70 @@ export interface DirectResult {
   peakRssMb: number;
 }
 
-const input = JSON.parse(process.argv[2] ?? '{}') as DirectInput;
+// The input names a JSON file: a fleet's tenants are too many for one command-line argument.
+const input = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as DirectInput;
 const database = createDatabase(input.databaseUrl, { max: input.poolMax });
 let requests = 0;
-const client = createHaloClient({
-  settings: input.settings,
-  allowPrivate: true,
-  onRequest: () => void requests++,
-});
-const syncRunId = randomUUID();
-await insertSyncRun(database.db, {
-  id: syncRunId,
-  accountId: input.accountId,
-  integrationId: input.integrationId,
-  kind: 'full',
-  workflowId: 'bench-direct',
-});
-
 const records: Record<HaloKind, number> = { customers: 0, hardware: 0, software: 0 };
 let pages = 0;
 
-async function syncPages(kind: HaloKind, pageNo: number, count: number, pageSize: number) {
-  const pageNos = Array.from({ length: count }, (_, i) => pageNo + i);
-  const fetched = await Promise.all(pageNos.map((n) => client.listPage(kind, n, pageSize)));
-  const rows = fetched.flatMap((page) => page.items).map((raw) => toRecord(kind, raw));
-  await database.db.transaction(async (tx) => {
-    const written = await upsertRecords(tx, kind, input.integrationId, rows, { seenBySyncId: syncRunId });
-    await recordPage(tx, { syncRunId, kind, pageNo, pages: count, received: rows.length, ...written });
+/** A tenant's full sync: each kind's first page alone, then a window of `concurrency` batches. */
+async function syncTenant(tenant: DirectTenant): Promise<void> {
+  const client = createHaloClient({
+    settings: tenant.settings,
+    allowPrivate: true,
+    onRequest: () => void requests++,
   });
-  records[kind] += rows.length;
-  pages += count;
-  return { received: rows.length, recordCount: Math.max(...fetched.map((page) => page.recordCount)) };
+  const syncRunId = randomUUID();
+  await insertSyncRun(database.db, {
+    id: syncRunId,
+    accountId: tenant.accountId,
+    integrationId: tenant.integrationId,
+    kind: 'full',
+    workflowId: 'bench-direct',
+  });
+
+  async function syncPages(kind: HaloKind, pageNo: number, count: number, pageSize: number) {
+    const pageNos = Array.from({ length: count }, (_, i) => pageNo + i);
+    const fetched = await Promise.all(pageNos.map((n) => client.listPage(kind, n, pageSize)));
+    const rows = fetched.flatMap((page) => page.items).map((raw) => toRecord(kind, raw));
+    await database.db.transaction(async (tx) => {
+      const written = await upsertRecords(tx, kind, tenant.integrationId, rows, { seenBySyncId: syncRunId });
+      await recordPage(tx, { syncRunId, kind, pageNo, pages: count, received: rows.length, ...written });
+    });
+    records[kind] += rows.length;
+    pages += count;
+    return { received: rows.length, recordCount: Math.max(...fetched.map((page) => page.recordCount)) };
+  }
+
+  for (const kind of syncOrder) {
+    const first = await syncPages(kind, 1, 1, input.pageSize);
+    const pageSize = effectivePageSize(input.pageSize, first);
+    let pagesTotal = pagesFor(first.recordCount, pageSize);
+    let nextPage = 2;
+    const worker = async () => {
+      while (nextPage <= pagesTotal) {
+        const count = Math.min(input.pagesPerTransaction, pagesTotal - nextPage + 1);
+        const from = nextPage;
+        nextPage += count;
+        const { recordCount } = await syncPages(kind, from, count, pageSize);
+        pagesTotal = Math.max(pagesTotal, pagesFor(recordCount, pageSize));
+      }
+    };
+    await Promise.all(Array.from({ length: input.concurrency }, worker));
+  }
 }
 
 // The parent starts watching the machine's CPU at this line.
 console.log(JSON.stringify({ type: 'direct-start' }));
 const cpuAtStart = process.cpuUsage();
 const started = performance.now();
-for (const kind of syncOrder) {
-  const first = await syncPages(kind, 1, 1, input.pageSize);
-  const pageSize = effectivePageSize(input.pageSize, first);
-  let pagesTotal = pagesFor(first.recordCount, pageSize);
-  let nextPage = 2;
-  const worker = async () => {
-    while (nextPage <= pagesTotal) {
-      const count = Math.min(input.pagesPerTransaction, pagesTotal - nextPage + 1);
-      const from = nextPage;
-      nextPage += count;
-      const { recordCount } = await syncPages(kind, from, count, pageSize);
-      pagesTotal = Math.max(pagesTotal, pagesFor(recordCount, pageSize));
-    }
-  };
-  await Promise.all(Array.from({ length: input.concurrency }, worker));
-}
+let nextTenant = 0;
+await Promise.all(
+  Array.from({ length: Math.min(input.tenantConcurrency, input.tenants.length) }, async () => {
+    while (nextTenant < input.tenants.length) await syncTenant(input.tenants[nextTenant++]!);
+  }),
+);
 const cpuSpent = process.cpuUsage(cpuAtStart);
 const result: DirectResult = {
   type: 'direct-result',

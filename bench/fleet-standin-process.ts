@@ -58,6 +58,9 @@ function summed(): StandinStats {
 const closeAll = () => Promise.all(standins.map((s) => s.close())).finally(() => process.exit(0));
 process.on('message', (message: StandinRequest) => {
   if (message.type === 'reset') for (const s of standins) s.resetStats();
+  // The direct loop over the fleet knows no budget: it runs with the limits off.
+  if (message.type === 'unlimited') for (const s of standins) s.setFaults({ rateLimit: undefined });
+  if (message.type === 'limited') for (const s of standins) s.setFaults({ rateLimit: options.rateLimit });
   const reply: StandinReply = { id: message.id, stats: summed() };
   process.send?.(reply);
 });

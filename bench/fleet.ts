@@ -9,20 +9,22 @@ import { createSyncService } from '../api/sync-service';
 import { findSyncRunById } from '../db/sync-runs-repository';
 import type { StandinStats } from '../standin/index';
 import { runHistories } from '../test/support/histories';
-import { createBenchDatabase, type BenchDatabase } from './database';
+import { checkpoint, createBenchDatabase, type BenchDatabase } from './database';
 import { seedIntegration } from '../test/support/seed';
 import { budgetEnvBelow } from './rate-limited';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
-import { measureDirect, startWorker, statusCount, type BenchContext } from './phases';
+import { measureDirect, runDirectLoop, startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
 import { cpuSecondsOf, peakRssOf, resetPeakRss, round, sampleRss, watchCpu } from './proc-stats';
-import type { DirectFigures, FleetFigures, FleetRound, NotMeasured } from './report';
+import type { DirectFigures, FleetDirectFigures, FleetFigures, FleetRound, NotMeasured } from './report';
 import type { StandinReply, StandinRequest } from './standin-process';
 
 interface FleetStandin {
   child: BenchChild;
   settings: FleetStandinReady['settings'];
   stats(reset?: boolean): Promise<StandinStats>;
+  /** Turns every tenant's rate limit off (for the direct loop, which knows no budget) or on again. */
+  limits(on: boolean): Promise<StandinStats>;
 }
 
 async function startFleetStandin(options: FleetStandinOptions, logDir: string): Promise<FleetStandin> {
@@ -43,15 +45,17 @@ async function startFleetStandin(options: FleetStandinOptions, logDir: string): 
     pending.get(message.id)?.(message.stats);
     pending.delete(message.id);
   });
+  const request = (type: StandinRequest['type']) =>
+    new Promise<StandinStats>((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      child.process.send({ id, type } satisfies StandinRequest);
+    });
   return {
     child,
     settings: ready.settings,
-    stats: (reset = false) =>
-      new Promise<StandinStats>((resolve) => {
-        const id = nextId++;
-        pending.set(id, resolve);
-        child.process.send({ id, type: reset ? 'reset' : 'stats' } satisfies StandinRequest);
-      }),
+    stats: (reset = false) => request(reset ? 'reset' : 'stats'),
+    limits: (on) => request(on ? 'limited' : 'unlimited'),
   };
 }
 
@@ -178,6 +182,45 @@ async function fleetRound(
   }
 }
 
+/**
+ * The fleet's work without Temporal: bench/direct.ts over the same tenants, as many at once as the worker
+ * has activity slots, one batch in flight each, with the stand-in's limits off (the loop knows no budget).
+ */
+async function directOverFleet(
+  ctx: BenchContext,
+  standin: FleetStandin,
+  fleetSettings: FleetStandin['settings'],
+): Promise<FleetDirectFigures> {
+  const database = await createBenchDatabase(`halo_sync_bench_${process.pid}_fleet_direct`);
+  try {
+    const tenants = await seedTenants(database, ctx, fleetSettings);
+    await checkpoint(database);
+    await standin.limits(false);
+    const { result, cpuSeconds } = await runDirectLoop(ctx, {
+      database,
+      tenants: tenants.map((t, i) => ({
+        accountId: t.accountId,
+        integrationId: t.integrationId,
+        settings: fleetSettings[i]!,
+      })),
+      tenantConcurrency: ctx.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      concurrency: 1,
+      standinPid: standin.child.pid,
+      logName: 'direct-fleet',
+    });
+    const records = result.records.customers + result.records.hardware + result.records.software;
+    const p = cpuSeconds.byProcess;
+    return {
+      wallMs: result.wallMs,
+      records,
+      cpuSeconds: round((p['direct'] ?? 0) + (p['standin'] ?? 0) + (p['postgres'] ?? 0), 1),
+    };
+  } finally {
+    await standin.limits(true);
+    await database.drop();
+  }
+}
+
 /** The direct loop's own processes' CPU seconds per 1,000 records. */
 function directCpuPer1000Records(d: DirectFigures): number {
   const records = (d.recordsPerSecond * d.wallMs) / 1000;
@@ -225,6 +268,7 @@ export async function measureFleet(
     const limitPerSecond = (args.fleet * limit.requests) / (limit.windowMs / 1000);
     // The machine's pace again, next to the fleet in time; the faster of the two runs sets the ideal.
     const again = direct.measured ? await measureDirect(ctx) : null;
+    const fleetDirect = direct.measured ? await directOverFleet(ctx, standin, fleetSettings) : null;
     const one = await fleetRound(ctx, standin, 1, fleetSettings, budgetEnv, limitPerSecond);
     const two = args.fleetTwoWorkers
       ? await fleetRound(ctx, standin, 2, fleetSettings, budgetEnv, limitPerSecond)
@@ -249,6 +293,7 @@ export async function measureFleet(
       aloneRecords,
       directRecordsPerSecond,
       directCpuPer1000Records: faster ? directCpuPer1000Records(faster) : null,
+      fleetDirect,
       machineMs: machineMs === null ? null : Math.round(machineMs),
       idealMs: Math.round(idealMs),
       limitedBy: machineMs !== null && machineMs > aloneMs ? 'this machine' : "Halo's budgets",

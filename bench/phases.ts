@@ -1,6 +1,7 @@
 // Phases 1 to 3 (phase 4 is in rate-limited.ts). Each phase starts from a known state (stand-in counters
 // reset, dirty pages flushed, the worker's peak RSS reset) and returns figures, or says why it could not.
 import { workerNodeFlags } from '../scripts/children';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env';
@@ -9,7 +10,7 @@ import type { BenchArgs } from './args';
 import { seedIntegration } from '../test/support/seed';
 import { checkpoint, createBenchDatabase, rowsWrittenSince, writeMark } from './database';
 import type { BenchDatabase } from './database';
-import type { DirectInput, DirectResult } from './direct';
+import type { DirectInput, DirectResult, DirectTenant } from './direct';
 import { spawnTs, startTsUntil, type BenchChild } from './processes';
 import { peakRssOf, resetPeakRss, rssOf, round, sampleRss, watchCpu } from './proc-stats';
 import type { CpuFigures, CpuWatch } from './proc-stats';
@@ -106,6 +107,67 @@ export async function startWorker(
   );
 }
 
+/**
+ * Runs bench/direct.ts over `tenants` in `database` and watches the machine meanwhile: what the loop
+ * reports, and the CPU seconds of it, the stand-in and the database's PostgreSQL work.
+ */
+export async function runDirectLoop(
+  ctx: BenchContext,
+  opts: {
+    database: BenchDatabase;
+    tenants: DirectTenant[];
+    tenantConcurrency: number;
+    concurrency: number;
+    standinPid: number;
+    logName: string;
+  },
+): Promise<{ result: DirectResult; cpuSeconds: CpuFigures; pagesPerTransaction: number }> {
+  const input: DirectInput = {
+    databaseUrl: opts.database.url,
+    tenants: opts.tenants,
+    tenantConcurrency: opts.tenantConcurrency,
+    pageSize: ctx.config.HALO_PAGE_SIZE,
+    concurrency: opts.concurrency,
+    pagesPerTransaction:
+      ctx.args.directPagesPerTransaction === 'activity'
+        ? ctx.config.SYNC_PAGES_PER_ACTIVITY
+        : ctx.args.directPagesPerTransaction,
+    poolMax: ctx.config.DB_POOL_MAX,
+  };
+  const inputFile = join(ctx.runDir, `${opts.logName}-input.json`);
+  writeFileSync(inputFile, JSON.stringify(input));
+  let result: DirectResult | undefined;
+  let cpu: CpuWatch | undefined;
+  let cpuSeconds: CpuFigures | undefined;
+  const child = spawnTs(
+    opts.logName,
+    'bench/direct.ts',
+    {
+      env: process.env,
+      logFile: join(ctx.runDir, `${opts.logName}.log`),
+      onLine: (line) => {
+        if (line.startsWith('{"type":"direct-start"')) {
+          cpu = watchCpu({ standin: opts.standinPid, temporal: ctx.temporalChild.pid }, [opts.database.name]);
+        } else if (line.startsWith('{"type":"direct-result"')) {
+          cpuSeconds = cpu?.stop();
+          result = JSON.parse(line) as DirectResult;
+          child.process.send('done');
+        }
+      },
+      ipc: true,
+    },
+    // The worker's heap caps: their garbage-collection cost is the machine's, not Temporal's.
+    [...workerNodeFlags, ...cpuProfileFlags(ctx)],
+    [inputFile],
+  );
+  const code = await child.exited;
+  if (code !== 0 || !result || !cpuSeconds) {
+    throw new Error(`The direct loop failed (${code}); see ${ctx.runDir}/${opts.logName}.log`);
+  }
+  cpuSeconds.byProcess['direct'] = result.cpuSeconds;
+  return { result, cpuSeconds, pagesPerTransaction: input.pagesPerTransaction };
+}
+
 export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
   const database = await createBenchDatabase(`halo_sync_bench_${process.pid}_direct`);
   try {
@@ -116,50 +178,14 @@ export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
     });
     await checkpoint(database);
     await ctx.standin.resetStats();
-    const input: DirectInput = {
-      databaseUrl: database.url,
-      accountId,
-      integrationId,
-      settings: ctx.standin.settings,
-      pageSize: ctx.config.HALO_PAGE_SIZE,
+    const { result, cpuSeconds, pagesPerTransaction } = await runDirectLoop(ctx, {
+      database,
+      tenants: [{ accountId, integrationId, settings: ctx.standin.settings }],
+      tenantConcurrency: 1,
       concurrency: ctx.config.SYNC_PAGE_CONCURRENCY,
-      pagesPerTransaction:
-        ctx.args.directPagesPerTransaction === 'activity'
-          ? ctx.config.SYNC_PAGES_PER_ACTIVITY
-          : ctx.args.directPagesPerTransaction,
-      poolMax: ctx.config.DB_POOL_MAX,
-    };
-    let result: DirectResult | undefined;
-    let cpu: CpuWatch | undefined;
-    let cpuSeconds: CpuFigures | undefined;
-    const child = spawnTs(
-      'direct',
-      'bench/direct.ts',
-      {
-        env: process.env,
-        logFile: join(ctx.runDir, 'direct.log'),
-        onLine: (line) => {
-          if (line.startsWith('{"type":"direct-start"')) {
-            cpu = watchCpu({ standin: ctx.standin.child.pid, temporal: ctx.temporalChild.pid }, [
-              database.name,
-            ]);
-          } else if (line.startsWith('{"type":"direct-result"')) {
-            cpuSeconds = cpu?.stop();
-            result = JSON.parse(line) as DirectResult;
-            child.process.send('done');
-          }
-        },
-        ipc: true,
-      },
-      // The worker's heap caps: their garbage-collection cost is the machine's, not Temporal's.
-      [...workerNodeFlags, ...cpuProfileFlags(ctx)],
-      [JSON.stringify(input)],
-    );
-    const code = await child.exited;
-    if (code !== 0 || !result || !cpuSeconds) {
-      throw new Error(`The direct baseline failed (${code}); see ${ctx.runDir}/direct.log`);
-    }
-    cpuSeconds.byProcess['direct'] = result.cpuSeconds;
+      standinPid: ctx.standin.child.pid,
+      logName: 'direct',
+    });
     const stats = await ctx.standin.stats();
     const seconds = result.wallMs / 1000;
     const records = result.records.customers + result.records.hardware + result.records.software;
@@ -170,7 +196,7 @@ export async function measureDirect(ctx: BenchContext): Promise<DirectFigures> {
       recordsPerSecond: round(records / seconds),
       haloRequests: stats.requests,
       peakRssMb: result.peakRssMb,
-      pagesPerTransaction: input.pagesPerTransaction,
+      pagesPerTransaction,
       cpuSeconds,
     };
   } finally {

@@ -82,6 +82,14 @@ export interface FleetRound {
   eventsPerTenant: { mean: number; max: number };
 }
 
+/** The direct loop over the fleet's own tenants: the same records and tenants, no Temporal. */
+export interface FleetDirectFigures {
+  wallMs: number;
+  records: number;
+  /** CPU seconds of the loop, the stand-in and PostgreSQL's work for its database. */
+  cpuSeconds: number;
+}
+
 export interface FleetFigures {
   measured: true;
   tenants: number;
@@ -101,6 +109,8 @@ export interface FleetFigures {
    * run that set the ideal: less disturbed by other load than wall time, so each round is also set against it.
    */
   directCpuPer1000Records: number | null;
+  /** The same tenants through the direct loop; null when the direct phase was skipped. */
+  fleetDirect: FleetDirectFigures | null;
   /** The fleet's records at the faster direct loop's records per second: what this machine allows. */
   machineMs: number | null;
   idealMs: number;
@@ -298,12 +308,28 @@ function figureRows(r: BenchResult): [string, string][] {
     '   ideal: max(alone, records ÷ direct records/s)',
     `${s(fl.idealMs)} (machine: ${fl.machineMs === null ? 'n/a' : s(fl.machineMs)}; limited by ${fl.limitedBy})`,
   ]);
+  const fd = fl.fleetDirect;
+  if (fd) {
+    rows.push([
+      '   the same tenants through the direct loop (no Temporal): wall time, CPU s',
+      `${s(fd.wallMs)}, ${fd.cpuSeconds} (${n(fd.records)} records)`,
+    ]);
+  }
   for (const x of fl.rounds) {
     const w = `${x.workers} worker${x.workers > 1 ? 's' : ''}`;
     rows.push([
       `   ${w}: wall time, actual / ideal`,
       `${s(x.wallMs)}, ${(x.wallMs / fl.idealMs).toFixed(2)}× (${x.failed} failed, ${n(x.records)} records)`,
     ]);
+    if (fd) {
+      const spent =
+        x.workerCpuSeconds.reduce((a, b) => a + b, 0) + x.cpuSeconds.standin + x.cpuSeconds.postgres;
+      rows.push([
+        `   ${w}: against the same tenants through the direct loop, wall / CPU s`,
+        `${(x.wallMs / fd.wallMs).toFixed(2)}× / ${((spent + x.cpuSeconds.temporal) / fd.cpuSeconds).toFixed(2)}× ` +
+          `(${(spent / fd.cpuSeconds).toFixed(2)}× leaving Temporal's server out)`,
+      ]);
+    }
     rows.push([
       `   ${w}: requests/s of the limits' sum, 429s`,
       `${x.requestsPerSecond} of ${fl.limitPerSecond} (${Math.round(x.shareOfLimits * 100)}%), ${x.http429} 429s`,

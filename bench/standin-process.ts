@@ -25,7 +25,8 @@ export interface StandinReady {
 
 export interface StandinRequest {
   id: number;
-  type: 'stats' | 'reset';
+  /** 'unlimited' and 'limited' turn the fleet stand-in's rate limits off and on again. */
+  type: 'stats' | 'reset' | 'unlimited' | 'limited';
 }
 
 export interface StandinReply {
