@@ -15,7 +15,15 @@ import { budgetEnvBelow } from './rate-limited';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { measureDirect, runDirectLoop, startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
-import { cpuSecondsOf, peakRssOf, resetPeakRss, round, sampleRss, watchCpu } from './proc-stats';
+import {
+  cpuSecondsOf,
+  peakRssOf,
+  resetPeakRss,
+  round,
+  sampleRss,
+  watchCpu,
+  type CpuFigures,
+} from './proc-stats';
 import type { DirectFigures, FleetDirectFigures, FleetFigures, FleetRound, NotMeasured } from './report';
 import type { StandinReply, StandinRequest } from './standin-process';
 
@@ -208,12 +216,10 @@ async function directOverFleet(
       standinPid: standin.child.pid,
       logName: 'direct-fleet',
     });
-    const records = result.records.customers + result.records.hardware + result.records.software;
-    const p = cpuSeconds.byProcess;
     return {
       wallMs: result.wallMs,
-      records,
-      cpuSeconds: round((p['direct'] ?? 0) + (p['standin'] ?? 0) + (p['postgres'] ?? 0), 1),
+      records: result.records.customers + result.records.hardware + result.records.software,
+      cpuSeconds: round(directLoopCpu(cpuSeconds), 1),
     };
   } finally {
     await standin.limits(true);
@@ -221,12 +227,10 @@ async function directOverFleet(
   }
 }
 
-/** The direct loop's own processes' CPU seconds per 1,000 records. */
-function directCpuPer1000Records(d: DirectFigures): number {
-  const records = (d.recordsPerSecond * d.wallMs) / 1000;
-  const p = d.cpuSeconds.byProcess;
-  const spent = (p['direct'] ?? 0) + (p['standin'] ?? 0) + (p['postgres'] ?? 0);
-  return round((spent / records) * 1000, 4);
+/** CPU seconds of the direct loop's own processes: the loop, the stand-in and PostgreSQL's work for it. */
+function directLoopCpu(cpu: CpuFigures): number {
+  const p = cpu.byProcess;
+  return (p['direct'] ?? 0) + (p['standin'] ?? 0) + (p['postgres'] ?? 0);
 }
 
 export async function measureFleet(
@@ -273,15 +277,9 @@ export async function measureFleet(
     const two = args.fleetTwoWorkers
       ? await fleetRound(ctx, standin, 2, fleetSettings, budgetEnv, limitPerSecond)
       : null;
-    const directRecordsPerSecond =
-      direct.measured && again
-        ? { phase2: direct.recordsPerSecond, beforeFleet: again.recordsPerSecond }
-        : null;
     const faster =
       direct.measured && again ? (again.recordsPerSecond > direct.recordsPerSecond ? again : direct) : null;
-    const machineMs = directRecordsPerSecond
-      ? (one.records / Math.max(directRecordsPerSecond.phase2, directRecordsPerSecond.beforeFleet)) * 1000
-      : null;
+    const machineMs = faster ? (one.records / faster.recordsPerSecond) * 1000 : null;
     const idealMs = Math.max(aloneMs, machineMs ?? 0);
     return {
       measured: true,
@@ -291,8 +289,13 @@ export async function measureFleet(
       budgetEnv,
       aloneMs,
       aloneRecords,
-      directRecordsPerSecond,
-      directCpuPer1000Records: faster ? directCpuPer1000Records(faster) : null,
+      directRecordsPerSecond:
+        direct.measured && again
+          ? { phase2: direct.recordsPerSecond, beforeFleet: again.recordsPerSecond }
+          : null,
+      directCpuPer1000Records: faster
+        ? round((directLoopCpu(faster.cpuSeconds) / (faster.recordsPerSecond * faster.wallMs)) * 1e6, 4)
+        : null,
       fleetDirect,
       machineMs: machineMs === null ? null : Math.round(machineMs),
       idealMs: Math.round(idealMs),
