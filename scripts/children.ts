@@ -75,8 +75,8 @@ export function startTsChild(
  * Node flags the worker runs with everywhere (npm start, the image, the benchmark). Node 24's young
  * generation is larger than Node 20's; capped at 16 MB per semi-space, the peak RSS at 1,000,000 assets (10
  * pages per activity) fell from 429 MB to about 300 MB. With that cap the old generation needs no tight one:
- * at 256 MB V8 spent a third of a busy worker's CPU collecting (a fleet of 200 tenants took 1.30x its ideal),
- * at 1024 MB the 1,000,000-asset peak stayed at 346 MB and the fleet took 1.25x (README, benchmark).
+ * at 256 MB V8 spent a third of a busy worker's CPU collecting; at 1024 MB the 1,000,000-asset peak stayed at
+ * 346 MB and the worker's CPU on the benchmark's fleet fell from 31-33 s to 27-30 s (README, Benchmark).
  */
 export const workerNodeFlags = ['--max-old-space-size=1024', '--max-semi-space-size=16'] as const;
 

@@ -343,9 +343,10 @@ interface PageRange {
  * Fetches pages cursor.nextPage..pagesTotal in batches of `pagesPerActivity`, at most `concurrency` batches
  * at a time, starting with one and doubling as batches come back whole. Pages that found Halo's budget full
  * come back unwritten with a wait: they go again first, and nothing is launched before the wait is over, when
- * one batch goes alone and the window widens again as batches come back whole. The wait is a durable timer, so no worker slot is held meanwhile. Stops taking
- * new pages when it is time to hand over to a new run, and always finishes what it took, so on return
- * every page below cursor.nextPage is written. A failed page cancels the rest and is rethrown.
+ * one batch goes alone and the window widens again as batches come back whole. The wait is a durable timer,
+ * so no worker slot is held meanwhile. Stops taking new pages when it is time to hand over to a new run, and
+ * always finishes what it took, so on return every page below cursor.nextPage is written. A failed page
+ * cancels the rest and is rethrown.
  */
 async function runWindow(
   cursor: KindCursor,
@@ -481,10 +482,6 @@ export const userFacingFailureTypes: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The sentence a person sees on a failed run: the activity's own message, which says what to do. Any other
- * text (a library's error, a bug) may hold data or internals; the worker's log has it, the run does not.
- */
-/**
  * What an activity raised. A queued activity's failure arrives wrapped in an ActivityFailure; a local
  * activity's that fails without retrying arrives as the failure itself.
  */
@@ -494,6 +491,10 @@ function activityCause(error: unknown): unknown {
   return cause;
 }
 
+/**
+ * The sentence a person sees on a failed run: the activity's own message, which says what to do. Any other
+ * text (a library's error, a bug) may hold data or internals; the worker's log has it, the run does not.
+ */
 export function describeFailure(error: unknown): string {
   const cause = activityCause(error);
   if (cause instanceof ApplicationFailure && cause.type && userFacingFailureTypes.has(cause.type)) {
