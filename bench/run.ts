@@ -217,4 +217,6 @@ try {
 } finally {
   clearTimeout(deadline);
   await cleanUp();
+  // A phase that failed part-way can leave client calls waiting on the stopped Temporal server.
+  process.exit();
 }
