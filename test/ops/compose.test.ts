@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { projectRoot } from '../../config/env';
+import { entryPoints } from '../../scripts/entry-points';
 
 const run = promisify(execFile);
 const secrets = {
@@ -93,8 +94,13 @@ describe('docker-compose.yml', { timeout: 60_000 }, () => {
     for (const name of ['api', 'worker', 'migrate', 'search-attributes']) {
       const service = config.services[name];
       assert.equal(service.build.context, projectRoot, name);
+      // A program `npm run build` emits (test/ops/build.test.ts builds them), whose source exists: this file
+      // must pass on a clean checkout, before any build has made dist/.
       const entry = (service.command as string[]).at(-1)!;
-      assert.ok(existsSync(join(projectRoot, entry)), `${name}: ${entry}`);
+      const program = /^dist\/(.+)\.js$/.exec(entry)?.[1];
+      const source = program ? (entryPoints as Record<string, string>)[program] : undefined;
+      assert.ok(source, `${name}: ${entry} is not a program the build emits`);
+      assert.ok(existsSync(join(projectRoot, source)), `${name}: ${source}`);
     }
     assert.equal(config.services['temporal'].environment.DB, 'postgres12', 'Temporal persists to PostgreSQL');
     assert.match(
