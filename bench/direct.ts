@@ -14,6 +14,7 @@ import type { HaloKind } from '../halo/records';
 import type { HaloSettings } from '../halo/settings';
 import { effectivePageSize, pagesFor } from '../halo/paging';
 import { syncOrder } from '../workflows/paging';
+import { eachAtMost } from './at-most';
 
 export interface DirectTenant {
   accountId: string;
@@ -102,12 +103,7 @@ async function syncTenant(tenant: DirectTenant): Promise<void> {
 console.log(JSON.stringify({ type: 'direct-start' }));
 const cpuAtStart = process.cpuUsage();
 const started = performance.now();
-let nextTenant = 0;
-await Promise.all(
-  Array.from({ length: Math.min(input.tenantConcurrency, input.tenants.length) }, async () => {
-    while (nextTenant < input.tenants.length) await syncTenant(input.tenants[nextTenant++]!);
-  }),
-);
+await eachAtMost(input.tenants, input.tenantConcurrency, syncTenant);
 const cpuSpent = process.cpuUsage(cpuAtStart);
 const result: DirectResult = {
   type: 'direct-result',

@@ -15,6 +15,7 @@ import { budgetEnvBelow } from './rate-limited';
 import type { FleetStandinOptions, FleetStandinReady } from './fleet-standin-process';
 import { measureDirect, runDirectLoop, startWorker, statusCount, type BenchContext } from './phases';
 import { spawnTs, type BenchChild } from './processes';
+import { eachAtMost } from './at-most';
 import {
   cpuSecondsOf,
   peakRssOf,
@@ -92,15 +93,9 @@ async function syncAll(
   // Started a few at a time, as people pressing Save would: each start has the API's deadline (3 s), which a
   // burst of hundreds of starts on a machine the first syncs already keep busy can outlast.
   const runs: Awaited<ReturnType<typeof service.startSync>>['run'][] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(startsAtOnce, tenants.length) }, async () => {
-      while (next < tenants.length) {
-        const i = next++;
-        runs[i] = (await service.startSync(tenants[i]!, 'full')).run;
-      }
-    }),
-  );
+  await eachAtMost(tenants, startsAtOnce, async (tenant, i) => {
+    runs[i] = (await service.startSync(tenant, 'full')).run;
+  });
   await Promise.all(
     runs.map((run) =>
       ctx.temporal.workflow

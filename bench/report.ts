@@ -331,8 +331,6 @@ function figureRows(r: BenchResult): [string, string][] {
         `${(x.wallMs / fd.wallMs).toFixed(2)}× / ${(total / fd.cpuSeconds).toFixed(2)}× ` +
           `(${(withoutTemporal / fd.cpuSeconds).toFixed(2)}× leaving Temporal's server out)`,
       ]);
-    }
-    if (fd) {
       // A worker that cost no more CPU than the direct loop would still carry the fleet's shape (the direct
       // loop's own ratio to the ideal) and Temporal's server on the same cores.
       const shape = fd.wallMs / fl.idealMs;
